@@ -1,0 +1,48 @@
+"""The extension declares its config options, and the README documents each."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ckan.plugins import toolkit
+
+PACKAGE = Path(__file__).resolve().parents[1]
+README = PACKAGE.parents[1] / "README.md"
+
+
+def _declared_options() -> list[dict]:
+    declaration = yaml.safe_load((PACKAGE / "config_declaration.yaml").read_text("utf-8"))
+    return [option for group in declaration["groups"] for option in group["options"]]
+
+
+def _readme_option_rows() -> dict[str, str]:
+    rows = {}
+    for line in README.read_text("utf-8").splitlines():
+        match = re.match(r"\|\s*`(ckanext\.gbgopendata\.[a-z_.]+)`\s*\|\s*([^|]*)\|", line)
+        if match:
+            rows[match.group(1)] = match.group(2).strip()
+    return rows
+
+
+def test_every_option_has_a_default_and_a_description():
+    for option in _declared_options():
+        assert option["key"].startswith("ckanext.gbgopendata.")
+        assert "default" in option, option["key"]
+        assert option.get("description", "").strip(), option["key"]
+
+
+def test_readme_table_lists_exactly_the_declared_options_with_their_defaults():
+    declared = {option["key"]: str(option["default"]) for option in _declared_options()}
+    rows = _readme_option_rows()
+    assert set(rows) == set(declared)
+    for key, default in declared.items():
+        assert rows[key].strip("`") == default, key
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_declared_defaults_reach_ckan_config():
+    for option in _declared_options():
+        assert toolkit.config.get(option["key"]) == option["default"]

@@ -1,0 +1,319 @@
+#!/usr/bin/env bash
+# The project's local service stack: PostgreSQL, Redis and Apache Solr 9.10.1,
+# all real, all on 127.0.0.1, all state in $STACK_DIR (git-ignored).
+#
+#   stack.sh start    start what is not running and healthy (idempotent)
+#   stack.sh stop     stop what was started
+#   stack.sh status   print each service's health; exit 1 if one is down
+#   stack.sh packages install the Debian packages the stack and the build need
+#
+# A service whose process is alive but does not answer its health check is
+# treated as crashed: it is stopped and started again, never silently reused.
+#
+# Environment: CKAN_PYTHON (python of the virtualenv that has CKAN installed;
+# Solr's schema comes from that CKAN), STACK_DIR, PG_PORT, REDIS_PORT, SOLR_PORT.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+STACK_DIR=${STACK_DIR:-$ROOT/.stack}
+PG_PORT=${PG_PORT:-5433}
+REDIS_PORT=${REDIS_PORT:-6380}
+SOLR_PORT=${SOLR_PORT:-8983}
+SOLR_VERSION=9.10.1
+SOLR_CORES="ckan ckan_test"
+CKAN_PYTHON=${CKAN_PYTHON:-$ROOT/.venv/ckan-2.12.0/bin/python}
+DB_USER=ckan_default
+DB_PASSWORD=pass
+DATABASES="ckan_default ckan_test"
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { printf '[stack] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# --- system packages --------------------------------------------------------
+
+pg_bindir() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] && echo "$dir"
+}
+
+ensure_packages() {
+  local missing=()
+  [ -n "$(pg_bindir)" ] || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
+  command -v curl >/dev/null || missing+=(curl)
+  # The Makefile's virtualenvs need venv/ensurepip (Debian's python3-venv).
+  "${PYTHON:-python3}" -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
+  command -v gcc >/dev/null || missing+=(build-essential)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  command -v java >/dev/null || die "java not found (Java 17 is required)"
+  command -v mvn >/dev/null || die "mvn not found (Maven is required)"
+}
+
+# --- PostgreSQL -------------------------------------------------------------
+
+# PostgreSQL refuses to run as root and runs as the Debian 'postgres' user,
+# which must be able to reach its data folder. When the repository lies below
+# a folder that user cannot enter (a clone in /root, say), the data lives in
+# /var/tmp instead and $STACK_DIR/postgres links to it.
+pg_data() {
+  local link=$STACK_DIR/postgres
+  if [ -L "$link" ] || [ -d "$link" ]; then
+    echo "$link"; return
+  fi
+  mkdir -p "$STACK_DIR"
+  if runuser -u postgres -- test -x "$STACK_DIR" 2>/dev/null && chmod o+rx "$STACK_DIR" 2>/dev/null \
+     && runuser -u postgres -- test -x "$STACK_DIR"; then
+    mkdir -p "$link"
+  else
+    local elsewhere
+    elsewhere=/var/tmp/gbgopendata-$(printf '%s' "$STACK_DIR" | md5sum | cut -c1-12)/postgres
+    mkdir -p "$elsewhere"
+    chmod o+rx "$(dirname "$elsewhere")"
+    ln -s "$elsewhere" "$link"
+  fi
+  chown postgres:postgres "$link/" && chmod 700 "$link/"
+  echo "$link"
+}
+
+as_postgres() { runuser -u postgres -- "$@"; }
+
+pg_healthy() {
+  "$(pg_bindir)/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null
+}
+
+pg_psql() {
+  as_postgres "$(pg_bindir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"
+}
+
+pg_start() {
+  local data bindir marker
+  data=$(pg_data)
+  bindir=$(pg_bindir)
+  marker=$STACK_DIR/postgres.ready
+  if pg_healthy && [ -f "$marker" ]; then
+    log "PostgreSQL: running on 127.0.0.1:$PG_PORT"
+    return
+  fi
+  if as_postgres "$bindir/pg_ctl" -D "$data/" status >/dev/null 2>&1; then
+    log "PostgreSQL: process alive but not answering; restarting it"
+    as_postgres "$bindir/pg_ctl" -D "$data/" stop -m immediate -w >/dev/null 2>&1 || true
+  fi
+  if [ ! -f "$data/PG_VERSION" ] || [ ! -f "$marker" ]; then
+    # No marker means an earlier initialisation did not finish: start over.
+    log "PostgreSQL: initialising a new cluster in $data"
+    rm -f "$marker"
+    find "$data/" -mindepth 1 -delete
+    as_postgres "$bindir/initdb" -D "$data/" -U postgres -E UTF8 --locale=C.UTF-8 \
+      --auth-local=trust --auth-host=scram-sha-256 >"$STACK_DIR/postgres-initdb.log" 2>&1 \
+      || die "initdb failed, see $STACK_DIR/postgres-initdb.log"
+    # The superuser reaches the cluster over loopback without a password;
+    # CKAN's role uses its password like in production.
+    sed -i '1i host all postgres 127.0.0.1/32 trust' "$data/pg_hba.conf"
+  fi
+  log "PostgreSQL: starting on 127.0.0.1:$PG_PORT"
+  as_postgres "$bindir/pg_ctl" -D "$data/" -l "$data/postgres.log" -w -t 60 \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off -c full_page_writes=off" \
+    start >/dev/null || { tail -n 20 "$data/postgres.log" >&2; die "PostgreSQL did not start"; }
+  pg_healthy || die "PostgreSQL started but does not answer"
+  if [ ! -f "$marker" ]; then
+    pg_psql -c "CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD'"
+    for db in $DATABASES; do
+      pg_psql -c "CREATE DATABASE $db OWNER $DB_USER ENCODING 'UTF8'"
+    done
+    touch "$marker"
+  fi
+}
+
+pg_stop() {
+  local data=$STACK_DIR/postgres bindir
+  bindir=$(pg_bindir) || return 0
+  [ -e "$data" ] || return 0
+  if as_postgres "$bindir/pg_ctl" -D "$data/" status >/dev/null 2>&1; then
+    log "PostgreSQL: stopping"
+    as_postgres "$bindir/pg_ctl" -D "$data/" stop -m fast -w >/dev/null
+  fi
+}
+
+# --- Redis ------------------------------------------------------------------
+
+redis_pidfile() { echo "$STACK_DIR/redis/redis.pid"; }
+
+redis_healthy() {
+  [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+kill_pidfile() {
+  local pidfile=$1 pid
+  pid_alive "$pidfile" || { rm -f "$pidfile"; return 0; }
+  pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
+redis_start() {
+  local pidfile
+  pidfile=$(redis_pidfile)
+  if pid_alive "$pidfile" && redis_healthy; then
+    log "Redis: running on 127.0.0.1:$REDIS_PORT"
+    return
+  fi
+  if pid_alive "$pidfile"; then
+    log "Redis: process alive but not answering; restarting it"
+  fi
+  kill_pidfile "$pidfile"
+  mkdir -p "$STACK_DIR/redis"
+  log "Redis: starting on 127.0.0.1:$REDIS_PORT"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" \
+    --dir "$STACK_DIR/redis" --pidfile "$pidfile" --logfile "$STACK_DIR/redis/redis.log" \
+    --save '' --appendonly no
+  for _ in $(seq 1 50); do
+    redis_healthy && return
+    sleep 0.2
+  done
+  die "Redis did not answer PING, see $STACK_DIR/redis/redis.log"
+}
+
+redis_stop() {
+  if pid_alive "$(redis_pidfile)"; then
+    log "Redis: stopping"
+    kill_pidfile "$(redis_pidfile)"
+  fi
+}
+
+# --- Solr -------------------------------------------------------------------
+
+SOLR_LAUNCHER=$ROOT/solr-launcher
+SOLR_HOME=$STACK_DIR/solr/home
+SOLR_PIDFILE=$STACK_DIR/solr/solr.pid
+SOLR_LOG=$STACK_DIR/solr/solr.log
+
+solr_url() { echo "http://127.0.0.1:$SOLR_PORT/solr"; }
+
+solr_healthy() {
+  local core
+  curl -fsS "$(solr_url)/admin/info/system?wt=json" 2>/dev/null | grep -q "\"solr-spec-version\":\"$SOLR_VERSION\"" || return 1
+  for core in $SOLR_CORES; do
+    curl -fsS "$(solr_url)/$core/admin/ping?wt=json" 2>/dev/null | grep -q '"status":"OK"' || return 1
+  done
+}
+
+ckan_schema() {
+  "$CKAN_PYTHON" -c 'import ckan, os; print(os.path.join(os.path.dirname(ckan.__file__), "config", "solr", "schema.xml"))'
+}
+
+solr_build() {
+  local cp=$SOLR_LAUNCHER/target/classpath.txt jar=$SOLR_LAUNCHER/target/gbgopendata-solr-launcher-1.0.0.jar
+  if [ -f "$cp" ] && [ -f "$jar" ] && [ -z "$(find "$SOLR_LAUNCHER/pom.xml" "$SOLR_LAUNCHER/src" -newer "$jar" -type f)" ]; then
+    return
+  fi
+  log "Solr: building the launcher (Maven, solr-test-framework $SOLR_VERSION)"
+  (cd "$SOLR_LAUNCHER" && mvn -q -B package >"$STACK_DIR/solr-build.log" 2>&1) \
+    || { tail -n 30 "$STACK_DIR/solr-build.log" >&2; die "building the Solr launcher failed"; }
+}
+
+# Lays out the Solr home: one core per name in $SOLR_CORES, each with the
+# project's solrconfig.xml and the installed CKAN's schema.xml. When the schema
+# changes (another CKAN version), that core's index is dropped: CKAN's index is
+# derived data, rebuilt with `ckan search-index rebuild`.
+solr_layout() {
+  local schema core dir
+  schema=$(ckan_schema) || die "CKAN is not installed for $CKAN_PYTHON (run make install)"
+  [ -f "$schema" ] || die "CKAN's Solr schema not found at $schema"
+  mkdir -p "$SOLR_HOME"
+  cp "$ROOT/stack/solr/solr.xml" "$SOLR_HOME/solr.xml"
+  for core in $SOLR_CORES; do
+    dir=$SOLR_HOME/$core
+    mkdir -p "$dir/conf"
+    if ! cmp -s "$schema" "$dir/conf/schema.xml"; then
+      [ -d "$dir/data" ] && log "Solr: CKAN schema changed, dropping the index of core $core"
+      rm -rf "$dir/data"
+    fi
+    cp "$ROOT"/stack/solr/conf/* "$dir/conf/"
+    cp "$schema" "$dir/conf/schema.xml"
+    printf 'name=%s\n' "$core" >"$dir/core.properties"
+  done
+}
+
+solr_start() {
+  if pid_alive "$SOLR_PIDFILE" && solr_healthy; then
+    log "Solr: running on $(solr_url)"
+    return
+  fi
+  if pid_alive "$SOLR_PIDFILE"; then
+    log "Solr: process alive but not healthy; restarting it"
+  elif curl -fsS -o /dev/null "$(solr_url)/admin/info/system" 2>/dev/null; then
+    die "port $SOLR_PORT answers but is not this stack's Solr; stop that server first"
+  fi
+  kill_pidfile "$SOLR_PIDFILE"
+  mkdir -p "$STACK_DIR/solr"
+  solr_build
+  solr_layout
+  log "Solr: starting $SOLR_VERSION on $(solr_url)"
+  # setsid: Solr must outlive the make/shell that started it.
+  setsid java -Xms256m -Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Dsolr.log.dir="$STACK_DIR/solr" -Dsolr.install.dir="$SOLR_HOME" \
+    -Dsolr.lock.type=native -Dlog4j2.formatMsgNoLookups=true \
+    -cp "$SOLR_LAUNCHER/target/gbgopendata-solr-launcher-1.0.0.jar:$(cat "$SOLR_LAUNCHER/target/classpath.txt")" \
+    se.goteborg.opendata.solr.SolrLauncher "$SOLR_HOME" "$SOLR_PORT" \
+    >"$SOLR_LOG" 2>&1 </dev/null &
+  echo $! >"$SOLR_PIDFILE"
+  for _ in $(seq 1 180); do
+    if solr_healthy; then
+      log "Solr: healthy (cores: $SOLR_CORES)"
+      return
+    fi
+    pid_alive "$SOLR_PIDFILE" || { tail -n 30 "$SOLR_LOG" >&2; die "Solr exited during start-up"; }
+    sleep 0.5
+  done
+  tail -n 30 "$SOLR_LOG" >&2
+  kill_pidfile "$SOLR_PIDFILE"
+  die "Solr did not become healthy within 90 s"
+}
+
+solr_stop() {
+  if pid_alive "$SOLR_PIDFILE"; then
+    log "Solr: stopping"
+    kill_pidfile "$SOLR_PIDFILE"
+  fi
+}
+
+# --- commands ---------------------------------------------------------------
+
+status() {
+  local down=0
+  if pg_healthy; then echo "postgresql  up    127.0.0.1:$PG_PORT"; else echo "postgresql  DOWN"; down=1; fi
+  if redis_healthy; then echo "redis       up    127.0.0.1:$REDIS_PORT"; else echo "redis       DOWN"; down=1; fi
+  if solr_healthy; then echo "solr        up    $(solr_url) ($SOLR_VERSION)"; else echo "solr        DOWN"; down=1; fi
+  return $down
+}
+
+case "${1:-}" in
+  packages) ensure_packages ;;
+  start)
+    mkdir -p "$STACK_DIR"
+    ensure_packages
+    pg_start
+    redis_start
+    solr_start
+    ;;
+  stop)
+    solr_stop
+    redis_stop
+    pg_stop
+    ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
