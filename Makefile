@@ -32,7 +32,7 @@ $(VENV)/.installed: requirements/base.txt requirements/test.txt pyproject.toml s
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
 	$(PY) -m pip install -q "ckan[requirements]==$(CKAN_VERSION)" -r requirements/base.txt -r requirements/test.txt
-	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
 # Message catalogues: the .po files are committed, the .mo files are built here.

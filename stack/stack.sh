@@ -247,12 +247,23 @@ solr_layout() {
   done
 }
 
+# True when every core already uses the installed CKAN's schema.
+solr_schema_current() {
+  local schema core
+  schema=$(ckan_schema) || return 1
+  for core in $SOLR_CORES; do
+    cmp -s "$schema" "$SOLR_HOME/$core/conf/schema.xml" || return 1
+  done
+}
+
 solr_start() {
   if pid_alive "$SOLR_PIDFILE" && solr_healthy; then
-    log "Solr: running on $(solr_url)"
-    return
-  fi
-  if pid_alive "$SOLR_PIDFILE"; then
+    if solr_schema_current; then
+      log "Solr: running on $(solr_url)"
+      return
+    fi
+    log "Solr: the installed CKAN ships another schema; restarting Solr with it"
+  elif pid_alive "$SOLR_PIDFILE"; then
     log "Solr: process alive but not healthy; restarting it"
   elif curl -fsS -o /dev/null "$(solr_url)/admin/info/system" 2>/dev/null; then
     die "port $SOLR_PORT answers but is not this stack's Solr; stop that server first"

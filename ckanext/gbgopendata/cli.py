@@ -68,14 +68,18 @@ def _ensure_sysadmin(password_file: Path) -> str:
 
 
 def _upsert(context: dict[str, Any], kind: str, data: dict[str, Any]) -> str:
-    """Creates or updates an organization or dataset; returns what it did."""
+    """Creates or updates an organization or dataset; returns what it did.
+    Invalid demo data stops the command with the validation errors."""
     try:
-        toolkit.get_action(f"{kind}_show")(dict(context), {"id": data["name"]})
-    except toolkit.ObjectNotFound:
-        toolkit.get_action(f"{kind}_create")(dict(context), dict(data))
-        return "created"
-    toolkit.get_action(f"{kind}_update")(dict(context), dict(data, id=data["name"]))
-    return "updated"
+        try:
+            toolkit.get_action(f"{kind}_show")(dict(context), {"id": data["name"]})
+        except toolkit.ObjectNotFound:
+            toolkit.get_action(f"{kind}_create")(dict(context), dict(data))
+            return "created"
+        toolkit.get_action(f"{kind}_update")(dict(context), dict(data, id=data["name"]))
+        return "updated"
+    except toolkit.ValidationError as error:
+        raise click.ClickException(f"{kind} {data['name']}: {error.error_dict}")
 
 
 @gbgopendata.command("load-demo")
@@ -99,7 +103,6 @@ def load_demo(admin_password_file: Path) -> None:
             outcome = _upsert(context, "organization", organization)
             click.echo(f"  organization {organization['name']}: {outcome}")
         for dataset in data["datasets"]:
-            dataset = dict(dataset, tags=[{"name": tag} for tag in dataset.get("tags", [])])
             outcome = _upsert(context, "package", dataset)
             click.echo(f"  dataset {dataset['name']}: {outcome}")
         click.secho(
@@ -108,3 +111,143 @@ def load_demo(admin_password_file: Path) -> None:
             ),
             fg="green",
         )
+
+
+def _dataset_ids() -> list[str]:
+    """Every dataset that is not deleted, public or private, draft or not
+    (straight from the database: the search index may lag behind)."""
+    import ckan.model as model
+
+    rows = model.Session.query(model.Package.id).filter(model.Package.state != "deleted").order_by(model.Package.name)
+    return [row.id for row in rows]
+
+
+def _migrate_dataset(context: dict[str, Any], dataset: dict[str, Any], changes: dict[str, Any]) -> None:
+    patch: dict[str, Any] = {"id": dataset["id"]}
+    if "license_id" in changes:
+        patch["license_id"] = changes["license_id"][1]
+    if "resources" in changes:
+        new_uris = {resource_id: new for resource_id, (_old, new) in changes["resources"].items()}
+        patch["resources"] = [
+            dict(resource, license=new_uris[resource["id"]]) if resource["id"] in new_uris else resource
+            for resource in dataset["resources"]
+        ]
+    toolkit.get_action("package_patch")(dict(context), patch)
+
+
+@gbgopendata.command("migrate-licenses")
+@click.option("--dry-run", is_flag=True, help="Report what would change, and change nothing.")
+def migrate_licenses(dry_run: bool) -> None:
+    """Moves existing datasets onto the catalogue's licence register.
+
+    CKAN's default licence ids (cc-zero, cc-by, cc-by-sa) become the
+    register's ids (CC0-1.0, CC-BY-4.0, CC-BY-SA-4.0), and distribution
+    licences written as variant URIs become the canonical Creative Commons
+    URIs. Licences the register does not know are reported, not changed:
+    they need a person's decision. Exits non-zero if a dataset could not be
+    changed.
+    """
+    from ckanext.gbgopendata import licenses
+
+    flask_app = click.get_current_context().meta["flask_app"]
+    with flask_app.test_request_context():
+        site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
+        context = {"user": site_user["name"], "ignore_auth": True}
+        changed = undecided = failed = 0
+        for dataset_id in _dataset_ids():
+            # From the database, not the search index's copy.
+            dataset = toolkit.get_action("package_show")(dict(context, use_cache=False), {"id": dataset_id})
+            changes = licenses.migration_changes(dataset)
+            name = dataset["name"]
+            for unknown in changes.get("unknown", []):
+                click.echo(
+                    "  "
+                    + toolkit._("{dataset}: the licence {license} is not in the catalogue's register; choose one by hand").format(
+                        dataset=name, license=unknown
+                    )
+                )
+            if changes.get("unknown"):
+                undecided += 1
+            if "license_id" not in changes and "resources" not in changes:
+                continue
+            if "license_id" in changes:
+                old, new = changes["license_id"]
+                click.echo("  " + toolkit._("{dataset}: licence {old} → {new}").format(dataset=name, old=old, new=new))
+            for resource_id, (old, new) in changes.get("resources", {}).items():
+                click.echo(
+                    "  "
+                    + toolkit._("{dataset}: distribution {resource}: licence {old} → {new}").format(
+                        dataset=name, resource=resource_id, old=old, new=new
+                    )
+                )
+            if dry_run:
+                changed += 1
+                continue
+            try:
+                _migrate_dataset(context, dataset, changes)
+                changed += 1
+            except toolkit.ValidationError as error:
+                failed += 1
+                click.secho(
+                    "  " + toolkit._("{dataset}: not changed: {errors}").format(dataset=name, errors=error.error_dict),
+                    fg="red",
+                )
+        if dry_run:
+            summary = toolkit._("Dry run, nothing was changed. Datasets to change: {changed}. Needing a decision: {undecided}.")
+        else:
+            summary = toolkit._("Datasets changed: {changed}. Needing a decision: {undecided}. Failed: {failed}.")
+        click.secho(summary.format(changed=changed, undecided=undecided, failed=failed), fg="red" if failed else "green")
+    if failed:
+        raise SystemExit(1)
+
+
+@gbgopendata.command("publication-check")
+@click.option(
+    "--make-private",
+    is_flag=True,
+    help="Make every public dataset that breaks the publication rule private (through the action layer).",
+)
+def publication_check(make_private: bool) -> None:
+    """Lists the public datasets that break the publication rule.
+
+    Datasets stored before the rule (no classification, or another licence)
+    are already hidden from everyone outside their organisation once the
+    search index is rebuilt; this finds them, says what each one lacks and,
+    with --make-private, makes them private so that their organisation can
+    classify and publish them again. Exits non-zero while any remains public.
+    """
+    import ckan.model as model
+
+    from ckanext.gbgopendata import classification
+
+    flask_app = click.get_current_context().meta["flask_app"]
+    with flask_app.test_request_context():
+        site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
+        context = {"user": site_user["name"], "ignore_auth": True}
+        public = (
+            model.Session.query(model.Package.id)
+            .filter(model.Package.state == "active", model.Package.private.is_(False))
+            .order_by(model.Package.name)
+        )
+        breaking = made_private = 0
+        for (dataset_id,) in public:
+            dataset = toolkit.get_action("package_show")(dict(context, use_cache=False), {"id": dataset_id})
+            blockers = classification.publication_blockers(dataset)
+            if not blockers:
+                continue
+            breaking += 1
+            for blocker in blockers:
+                click.echo(f"  {dataset['name']}: {blocker.bilingual()}")
+            if make_private:
+                toolkit.get_action("package_patch")(dict(context), {"id": dataset_id, "private": True})
+                made_private += 1
+                click.echo("  " + toolkit._("{dataset}: made private").format(dataset=dataset["name"]))
+        remaining = breaking - made_private
+        click.secho(
+            toolkit._("Public datasets that break the publication rule: {breaking}. Made private: {private}.").format(
+                breaking=breaking, private=made_private
+            ),
+            fg="red" if remaining else "green",
+        )
+    if remaining:
+        raise SystemExit(1)

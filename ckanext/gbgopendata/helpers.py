@@ -1,16 +1,193 @@
 """Template helpers of the extension, registered by the plugin."""
 from __future__ import annotations
 
+import json
 from typing import Any, Callable
 
 import ckan.plugins.toolkit as toolkit
+
+from ckanext.gbgopendata import licenses, search, vocabularies
+
+FORM_GROUPS = ("mandatory", "recommended", "optional")
 
 
 def gbgopendata_support_email() -> str:
     return toolkit.config.get("ckanext.gbgopendata.support_email")
 
 
+def gbgopendata_lang() -> str:
+    """The request's language, reduced to the two the catalogue has."""
+    return "en" if toolkit.h.lang() == "en" else "sv"
+
+
+def gbgopendata_translated(value: Any) -> str:
+    """The text of a {"sv": …, "en": …} value in the visitor's language,
+    falling back to the other language."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    if not isinstance(value, dict):
+        return value or ""
+    lang = gbgopendata_lang()
+    other = "sv" if lang == "en" else "en"
+    text = value.get(lang) or value.get(other) or ""
+    return ", ".join(text) if isinstance(text, list) else text
+
+
+def gbgopendata_vocabulary_label(field_or_vocabulary: Any, uri: str) -> str:
+    """The label of a vocabulary URI in the visitor's language; a field with
+    inline choices is looked up there."""
+    lang = gbgopendata_lang()
+    if isinstance(field_or_vocabulary, dict):
+        field = field_or_vocabulary
+        if "vocabulary" not in field:
+            for choice in field.get("choices", []):
+                if choice["value"] == uri:
+                    return toolkit.h.scheming_language_text(choice["label"])
+            return uri
+        field_or_vocabulary = field["vocabulary"]
+    return vocabularies.get_vocabulary(field_or_vocabulary).label(uri, lang)
+
+
+def gbgopendata_as_list(value: Any) -> list:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return [value]
+        return parsed if isinstance(parsed, list) else [parsed]
+    return list(value)
+
+
+def gbgopendata_form_group_title(group: str) -> str:
+    titles = {
+        "mandatory": toolkit._("Mandatory"),
+        "recommended": toolkit._("Recommended"),
+        "optional": toolkit._("Optional"),
+        "classification": toolkit._("Classification"),
+    }
+    return titles.get(group, group)
+
+
+def _is_filled(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return bool(value.strip())
+    if isinstance(value, dict):
+        return any(_is_filled(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_is_filled(v) for v in value)
+    return value not in (None, "")
+
+
+def gbgopendata_empty_recommended(fields: list[dict], data: dict) -> list[dict]:
+    """The recommended fields that `data` leaves empty (for the form's count)."""
+    empty = []
+    for field in fields:
+        if field.get("form_group") != "recommended":
+            continue
+        name = field["field_name"]
+        value = data.get(name)
+        if value is None and field.get("preset", "").startswith("gbgopendata_fluent"):
+            value = {lang: data.get(f"{name}-{lang}") for lang in ("sv", "en")}
+        if not _is_filled(value):
+            empty.append(field)
+    return empty
+
+
+@toolkit.chained_helper
+def get_facet_items_dict(next_helper: Callable[..., Any], facet: str, *args: Any, **kwargs: Any) -> list[dict]:
+    """CKAN's facet items, with labels instead of URIs for vocabulary facets."""
+    items = next_helper(facet, *args, **kwargs)
+    if facet == "license_id":
+        return [dict(item, display_name=gbgopendata_license_title(item["name"])) for item in items]
+    return search.label_facet_items(facet, items, gbgopendata_lang())
+
+
+# --- licences (CKAN shows a licence's one `title`; these give the visitor's language)
+
+
+def gbgopendata_license(value: Any) -> licenses.Licence | None:
+    """The register's licence for an id or any way of writing its URI."""
+    return licenses.get_license(licenses.canonical_license_id(value))
+
+
+def gbgopendata_license_title(value: Any) -> str:
+    licence = gbgopendata_license(value)
+    return licence.title(gbgopendata_lang()) if licence else (value or "")
+
+
+def gbgopendata_license_explanation(value: Any) -> str:
+    licence = gbgopendata_license(value)
+    return licence.explanation(gbgopendata_lang()) if licence else ""
+
+
+def gbgopendata_license_choices() -> list[dict[str, Any]]:
+    """The licences for the form: recommended ones first, each saying
+    whether a public dataset may carry it."""
+    lang = gbgopendata_lang()
+    open_ids = licenses.open_license_ids()
+    return [
+        {
+            "id": licence.id,
+            "url": licence.url,
+            "title": licence.title(lang),
+            "explanation": licence.explanation(lang),
+            "recommended": licence.recommended,
+            "open": licence.id in open_ids,
+        }
+        for licence in licenses.register()
+    ]
+
+
+def gbgopendata_default_license() -> str:
+    return licenses.default_license_id() or ""
+
+
+def gbgopendata_effective_license(resource: dict, dataset: dict) -> licenses.Licence | None:
+    return licenses.effective_license(resource, dataset)
+
+
+def gbgopendata_attribution(dataset: dict, resource: dict | None = None) -> str:
+    """How to credit the dataset, in the visitor's language; empty when its
+    (or the distribution's) licence needs no attribution."""
+    licence = licenses.effective_license(resource, dataset) if resource else licenses.dataset_license(dataset)
+    texts = licenses.dataset_attribution(dataset, licence)
+    return licenses.in_language(texts, gbgopendata_lang()) if texts else ""
+
+
+@toolkit.chained_helper
+def get_translated(next_helper: Callable[..., Any], data_dict: dict, field: str) -> Any:
+    """CKAN's own translation lookup (`<field>_translated`), plus the
+    distribution format, which is a media type shown by its name ("CSV")."""
+    if field == "format" and data_dict.get("format"):
+        return vocabularies.get_vocabulary("media-type").label(data_dict["format"], gbgopendata_lang())
+    return next_helper(data_dict, field)
+
+
 def all_helpers() -> dict[str, Callable[..., Any]]:
     return {
         "gbgopendata_support_email": gbgopendata_support_email,
+        "gbgopendata_lang": gbgopendata_lang,
+        "gbgopendata_translated": gbgopendata_translated,
+        "gbgopendata_vocabulary_choices": vocabularies.vocabulary_choices,
+        "gbgopendata_vocabulary_label": gbgopendata_vocabulary_label,
+        "gbgopendata_as_list": gbgopendata_as_list,
+        "gbgopendata_form_group_title": gbgopendata_form_group_title,
+        "gbgopendata_empty_recommended": gbgopendata_empty_recommended,
+        "get_facet_items_dict": get_facet_items_dict,
+        "get_translated": get_translated,
+        "gbgopendata_license": gbgopendata_license,
+        "gbgopendata_license_title": gbgopendata_license_title,
+        "gbgopendata_license_explanation": gbgopendata_license_explanation,
+        "gbgopendata_license_choices": gbgopendata_license_choices,
+        "gbgopendata_default_license": gbgopendata_default_license,
+        "gbgopendata_effective_license": gbgopendata_effective_license,
+        "gbgopendata_attribution": gbgopendata_attribution,
     }

@@ -9,7 +9,11 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.gbgopendata import cli, helpers
+from ckanext.dcat.interfaces import IDCATURIGenerator
+
+from ckanext.gbgopendata import cli, helpers, licenses, publishers, search
+from ckanext.gbgopendata.logic import action, auth, publication, validators, visibility
+from ckanext.gbgopendata import classification_helpers, views
 
 
 @toolkit.blanket.config_declarations
@@ -17,20 +21,81 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     plugins.implements(plugins.IConfigurer)
     plugins.implements(plugins.ITranslation)
     plugins.implements(plugins.ITemplateHelpers)
+    plugins.implements(plugins.IValidators)
+    plugins.implements(plugins.IActions)
+    plugins.implements(plugins.IAuthFunctions)
     plugins.implements(plugins.IClick)
+    plugins.implements(plugins.IPackageController, inherit=True)
+    plugins.implements(plugins.IFacets, inherit=True)
+    plugins.implements(IDCATURIGenerator, inherit=True)
+    plugins.implements(plugins.IPermissionLabels)
+    plugins.implements(plugins.IMiddleware, inherit=True)
 
     # IConfigurer
 
     def update_config(self, config):
         toolkit.add_template_directory(config, "templates")
         toolkit.add_public_directory(config, "assets")
+        config["licenses_group_url"] = licenses.register_url()  # our register replaces CKAN's list
 
     # ITemplateHelpers
 
     def get_helpers(self):
-        return helpers.all_helpers()
+        return {**helpers.all_helpers(), **classification_helpers.all_helpers()}
+
+    # IValidators
+
+    def get_validators(self):
+        return {**validators.get_validators(), **publication.get_validators()}
+
+    # IActions
+
+    def get_actions(self):
+        return action.get_actions()
+
+    # IAuthFunctions
+
+    def get_auth_functions(self):
+        return auth.get_auth_functions()
 
     # IClick
 
     def get_commands(self):
         return cli.get_commands()
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict, package_type):
+        return search.dataset_facets(facets_dict)
+
+    # IPackageController
+
+    def before_dataset_index(self, pkg_dict):
+        return visibility.before_dataset_index(search.before_dataset_index(pkg_dict))
+
+    def after_dataset_update(self, context, pkg_dict):
+        visibility.hide_past_activities([pkg_dict["id"]])
+
+    # IPermissionLabels
+
+    def get_dataset_labels(self, dataset_obj):
+        return visibility.dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj):
+        return visibility.user_dataset_labels(user_obj)
+
+    # IMiddleware
+
+    def make_middleware(self, app, config):
+        return views.handle_publication_errors(app)
+
+    # IDCATURIGenerator
+
+    def publisher_uri(self, dataset_dict, default_uri):
+        return publishers.dataset_publisher_uri(dataset_dict, _show_organization) or default_uri
+
+
+def _show_organization(organization_id: str) -> dict:
+    return toolkit.get_action("organization_show")(
+        {"ignore_auth": True}, {"id": organization_id, "include_datasets": False}
+    )

@@ -52,7 +52,15 @@ def test_compiled_catalogue_matches_the_po_file(language):
     po = _catalog(language)
     with open(I18N / language / "LC_MESSAGES" / f"{DOMAIN}.mo", "rb") as mo_file:
         mo = read_mo(mo_file)
-    assert {m.id: m.string for m in po if m.id} == {m.id: m.string for m in mo if m.id}
+    def entries(catalog):
+        # Plural messages have tuple ids and list translations.
+        return {
+            m.id if isinstance(m.id, str) else tuple(m.id): m.string if isinstance(m.string, str) else tuple(m.string)
+            for m in catalog
+            if m.id
+        }
+
+    assert entries(po) == entries(mo)
 
 
 def test_swedish_translation_is_swedish():

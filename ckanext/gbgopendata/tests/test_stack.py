@@ -17,6 +17,8 @@ import ckan.model as model
 from ckan.plugins import toolkit
 from ckan.tests import factories, helpers
 
+from ckanext.gbgopendata.tests.conftest import dataset_fields
+
 
 def _solr_system_info() -> dict:
     # solr_url names the core; the node's system info lives one level up.
@@ -47,8 +49,10 @@ def test_dataset_created_through_the_api_is_found_by_solr(organization, sysadmin
         "package_create",
         context={"user": sysadmin["name"]},
         name="cykelrakningar",
-        title="Cykelräkningar",
-        notes="Antal cyklister per timme, token ZQXJ41.",
+        **dataset_fields(
+            title_translated={"sv": "Cykelräkningar"},
+            notes_translated={"sv": "Antal cyklister per timme, token ZQXJ41."},
+        ),
         owner_org=organization["id"],
     )
 
@@ -63,7 +67,7 @@ def test_dataset_created_through_the_api_is_found_by_solr(organization, sysadmin
 
 @pytest.mark.usefixtures("with_plugins")
 def test_dataset_is_listed_in_the_dcat_catalogue(app, organization):
-    dataset = factories.Dataset(name="parkeringsplatser", title="Parkeringsplatser", owner_org=organization["id"])
+    dataset = factories.Dataset(name="parkeringsplatser", owner_org=organization["id"], **dataset_fields())
 
     response = app.get("/catalog.rdf")
 
@@ -91,7 +95,11 @@ class TestPagesAnswerInSwedish:
         assert "Sök dataset..." in body
 
     def test_dataset_page(self, app, organization):
-        factories.Dataset(name="badplatser", title="Badplatser", owner_org=organization["id"])
+        factories.Dataset(
+            name="badplatser",
+            owner_org=organization["id"],
+            **dataset_fields(title_translated={"sv": "Badplatser", "en": "Bathing sites"}),
+        )
         response = app.get("/dataset/badplatser")
         assert response.status_code == 200
         body = response.get_data(as_text=True)

@@ -1,0 +1,52 @@
+/* Dataset form: a confidentiality level the publication rule forbids on a
+ * public dataset removes the "Public" choice of the visibility select and
+ * shows the rule's reason (rendered by the server in the visitor's
+ * language, on each level's radio button). Progressive enhancement only:
+ * the server refuses or unpublishes whatever the form sends. */
+(function () {
+  "use strict";
+
+  function init() {
+    var select = document.getElementById("field-private");
+    var note = document.getElementById("gbgopendata-visibility-note");
+    var levels = document.querySelectorAll('input[name="confidentiality_level"][data-gbgopendata-publication-blocker]');
+    if (!select || !note || !levels.length) {
+      return;
+    }
+    var publicOption = select.querySelector('option[value="False"]');
+    if (!publicOption) {
+      publicOption = document.createElement("option");
+      publicOption.value = "False";
+      publicOption.textContent = select.getAttribute("data-gbgopendata-public-label") || "Public";
+    }
+
+    function update() {
+      var chosen = document.querySelector('input[name="confidentiality_level"]:checked');
+      var reason = chosen ? chosen.getAttribute("data-gbgopendata-publication-blocker") : "";
+      if (reason) {
+        if (publicOption.parentNode === select) {
+          select.removeChild(publicOption);
+        }
+        select.value = "True";
+        note.textContent = reason;
+        note.hidden = false;
+      } else {
+        if (publicOption.parentNode !== select) {
+          select.appendChild(publicOption);
+        }
+        note.hidden = true;
+      }
+    }
+
+    Array.prototype.forEach.call(levels, function (input) {
+      input.addEventListener("change", update);
+    });
+    update();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,1 @@
+"""DCAT profiles of ckanext-gbgopendata (registered as ckan.rdf.profiles)."""

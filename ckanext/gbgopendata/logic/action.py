@@ -1,0 +1,256 @@
+"""Action functions of the extension (IActions), chained onto CKAN's.
+
+The rules live in classification.py (the publication rule), publication.py
+(how writes obey it) and visibility.py (who sees what); these chained
+actions only put them on CKAN's paths.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ckan import model
+from ckan.plugins import plugin_loaded, toolkit
+
+from ckanext.gbgopendata.logic import publication, visibility
+
+# --- writes ---------------------------------------------------------------------------
+
+
+@toolkit.chained_action
+def package_create(up_func, context, data_dict):
+    data_dict = publication.prepare_save(context, data_dict, creating=True)
+    return up_func(context, data_dict)
+
+
+@toolkit.chained_action
+def package_update(up_func, context, data_dict):
+    # package_patch, package_revise, resource_create/update/delete, the web
+    # forms and CKAN 2.12's bulk actions all save through package_update.
+    data_dict = publication.prepare_save(context, data_dict, creating=False)
+    result = up_func(context, data_dict)
+    publication.tell_web_form_about_unpublishing(context)
+    return result
+
+
+@toolkit.chained_action
+def bulk_update_public(up_func, context, data_dict):
+    # CKAN 2.11 writes `private` straight to the database here, past
+    # package_update: every dataset is checked first, and one that may not
+    # be public fails the whole request, so nothing is published.
+    toolkit.check_access("bulk_update_public", context, data_dict)
+    messages = publication.bulk_publication_errors(data_dict.get("datasets"), data_dict.get("org_id"))
+    if messages:
+        raise toolkit.ValidationError({"private": messages})
+    return up_func(context, data_dict)
+
+
+@toolkit.chained_action
+def bulk_update_private(up_func, context, data_dict):
+    result = up_func(context, data_dict)
+    # CKAN 2.11 writes `private` straight to the database here, past
+    # package_update and its hooks.
+    datasets = data_dict.get("datasets") or []
+    datasets = [datasets] if isinstance(datasets, str) else datasets
+    visibility.hide_past_activities([dataset for dataset in datasets if isinstance(dataset, str)])
+    if not context.get("defer_commit"):
+        model.repo.commit()
+    return result
+
+
+@toolkit.chained_action
+def activity_create(up_func, context, data_dict):
+    return up_func(context, visibility.activity_without_internal_fields(data_dict))
+
+
+# --- reads ----------------------------------------------------------------------------
+
+
+@toolkit.side_effect_free
+@toolkit.chained_action
+def package_show(up_func, context, data_dict):
+    return visibility.present_dataset(context, up_func(context, data_dict))
+
+
+@toolkit.side_effect_free
+@toolkit.chained_action
+def package_search(up_func, context, data_dict):
+    open_catalogue = context.get(visibility.OPEN_CATALOGUE)
+    if open_catalogue:
+        data_dict = dict(data_dict, include_private=False, include_drafts=False, include_deleted=False)
+    result = up_func(context, data_dict)
+    results = result.get("results") or []
+    if open_catalogue:
+        kept = visibility.open_catalogue_datasets(results)
+        result["count"] = max(0, result.get("count", 0) - (len(results) - len(kept)))
+        result["results"] = kept
+    else:
+        result["results"] = visibility.present_datasets(context, results)
+    return result
+
+
+@toolkit.side_effect_free
+@toolkit.chained_action
+def package_list(up_func, context, data_dict):
+    # package_list reads the database: public datasets that break the rule
+    # (stored before it) are left out like private ones.
+    names = up_func(context, data_dict)
+    if not names:
+        return names
+    column = model.Package.id if context.get("api_version") == 2 else model.Package.name
+    packages = model.Session.query(model.Package).filter(column.in_(names)).all()
+    public = {getattr(pkg, column.key) for pkg in packages if "public" in visibility.dataset_labels(pkg)}
+    return [name for name in names if name in public]
+
+
+@toolkit.side_effect_free
+@toolkit.chained_action
+def member_list(up_func, context, data_dict):
+    members = up_func(context, data_dict)
+    package_ids = [member[0] for member in members if member[1] == "package"]
+    if not package_ids:
+        return members
+    readable = visibility.readable_package_ids(context, package_ids)
+    return [member for member in members if member[1] != "package" or member[0] in readable]
+
+
+def _free_tags(data_dict) -> bool:
+    return not data_dict.get("vocabulary_id")
+
+
+@toolkit.side_effect_free
+@toolkit.chained_action
+def tag_list(up_func, context, data_dict):
+    tags = up_func(context, data_dict)
+    visible = visibility.visible_facet_values(context, "tags") if _free_tags(data_dict) else None
+    if visible is None:
+        return tags
+    return [tag for tag in tags if (tag["name"] if isinstance(tag, dict) else tag) in visible]
+
+
+def _all_then_page(context, data_dict, name_of: Callable[[Any], str]):
+    """Runs a tag search without paging, keeps what the person may see, then pages."""
+    visible = visibility.visible_facet_values(context, "tags") if _free_tags(data_dict) else None
+    if visible is None:
+        return None
+    unpaged = {key: value for key, value in data_dict.items() if key not in ("limit", "offset")}
+    return unpaged, lambda items: [item for item in items if name_of(item) in visible]
+
+
+def _page(items: list, data_dict) -> list:
+    try:
+        offset = max(int(data_dict.get("offset") or 0), 0)
+        limit = data_dict.get("limit")
+        limit = int(limit) if limit not in (None, "") else None
+    except (TypeError, ValueError):
+        raise toolkit.ValidationError({"limit": [toolkit._("Must be a whole number")]})
+    return items[offset : offset + limit if limit is not None else None]
+
+
+@toolkit.side_effect_free
+@toolkit.chained_action
+def tag_search(up_func, context, data_dict):
+    filtering = _all_then_page(context, data_dict, lambda tag: tag["name"])
+    if filtering is None:
+        return up_func(context, data_dict)
+    unpaged, keep = filtering
+    tags = keep(up_func(context, unpaged)["results"])
+    return {"count": len(tags), "results": _page(tags, data_dict)}
+
+
+@toolkit.side_effect_free
+@toolkit.chained_action
+def tag_autocomplete(up_func, context, data_dict):
+    filtering = _all_then_page(context, data_dict, lambda name: name)
+    if filtering is None:
+        return up_func(context, data_dict)
+    unpaged, keep = filtering
+    return _page(keep(up_func(context, unpaged)), data_dict)
+
+
+@toolkit.side_effect_free
+@toolkit.chained_action
+def tag_show(up_func, context, data_dict):
+    tag = up_func(context, data_dict)
+    visible = visibility.visible_facet_values(context, "tags") if not tag.get("vocabulary_id") else None
+    if visible is not None and tag["name"] not in visible:
+        raise toolkit.ObjectNotFound(toolkit._("Tag not found"))
+    if isinstance(tag.get("packages"), list):
+        # CKAN lists the tag's public datasets from the search index, unchecked.
+        tag = dict(tag, packages=visibility.open_catalogue_datasets(tag["packages"]))
+    return tag
+
+
+@toolkit.side_effect_free
+@toolkit.chained_action
+def format_autocomplete(up_func, context, data_dict):
+    visible = visibility.visible_facet_values(context, "res_format")
+    if visible is None:
+        return up_func(context, data_dict)
+    limit = data_dict.get("limit") or 5
+    # CKAN counts formats over every resource in the database: ask for all,
+    # keep the ones on datasets the person may see.
+    formats = up_func(context, dict(data_dict, limit=1000))
+    visible_lower = {value.lower() for value in visible}
+    try:
+        limit = int(limit)
+    except (TypeError, ValueError):
+        limit = 5
+    return [value for value in formats if value in visible_lower][:limit]
+
+
+# --- the open catalogue (ckanext-dcat) ------------------------------------------------------
+
+
+def _open_catalogue(name: str) -> Callable:
+    """A DCAT action that serves only the open catalogue: public datasets
+    that meet the publication rule, without internal fields, whoever asks."""
+
+    def action(up_func, context, data_dict):
+        context[visibility.OPEN_CATALOGUE] = True
+        return up_func(context, data_dict)
+
+    action.__name__ = name
+    return toolkit.chained_action(toolkit.side_effect_free(action))
+
+
+@toolkit.chained_action
+def dcat_dataset_show(up_func, context, data_dict):
+    pkg = model.Package.get(data_dict.get("id") or "")
+    # Not found, rather than forbidden: the open catalogue does not say
+    # which datasets exist outside it.
+    if pkg is None or not visibility.in_open_catalogue(visibility.stored_dataset(pkg)):
+        toolkit.check_access("dcat_dataset_show", context, data_dict)
+        raise toolkit.ObjectNotFound(toolkit._("Dataset not found"))
+    context[visibility.OPEN_CATALOGUE] = True
+    return up_func(context, data_dict)
+
+
+def _dcat_actions() -> dict[str, Callable]:
+    actions: dict[str, Callable] = {}
+    if plugin_loaded("dcat"):
+        actions["dcat_dataset_show"] = dcat_dataset_show
+        for name in ("dcat_catalog_show", "dcat_catalog_search"):
+            actions[name] = _open_catalogue(name)
+    if plugin_loaded("dcat_json_interface"):
+        actions["dcat_datasets_list"] = _open_catalogue("dcat_datasets_list")
+    return actions
+
+
+def get_actions() -> dict[str, Callable]:
+    return {
+        "package_create": package_create,
+        "package_update": package_update,
+        "bulk_update_public": bulk_update_public,
+        "bulk_update_private": bulk_update_private,
+        "package_show": package_show,
+        "package_search": package_search,
+        "package_list": package_list,
+        "member_list": member_list,
+        "tag_list": tag_list,
+        "tag_search": tag_search,
+        "tag_autocomplete": tag_autocomplete,
+        "tag_show": tag_show,
+        "format_autocomplete": format_autocomplete,
+        **({"activity_create": activity_create} if plugin_loaded("activity") else {}),
+        **_dcat_actions(),
+    }

@@ -1,0 +1,268 @@
+"""The publication rule in the write path.
+
+`classification.publication_blockers` decides whether a dataset may be
+public; this module makes every write obey it.
+
+package_create and package_update (and with them package_patch,
+package_revise, resource_create/update/delete, the web forms, and CKAN
+2.12's bulk actions) all validate through the dataset schema, whose
+`after_validators` run the three dataset-level validators below once every
+field is validated:
+
+1. `gbgopendata_classification_stamp`: classification_date and classified_by
+   come from the server (the acting user) whenever a level changes, never
+   from input;
+2. `gbgopendata_unpublish_on_raise`: raising confidentiality above 0 on a
+   public dataset makes it private in the same save;
+3. `gbgopendata_publication_rule`: a save that would leave the dataset public
+   against the rule fails with the rule in Swedish and English.
+
+They run inside CKAN's validation, so a refused save stores nothing. The
+chained actions (action.py) give them what validation cannot know by itself:
+the dataset as it is stored before the save. bulk_update_public is checked
+here too, because CKAN 2.11 writes it straight to the database.
+"""
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from ckan import model
+from ckan.lib.navl.dictization_functions import StopOnError, missing, unflatten
+from ckan.plugins import toolkit
+
+from ckanext.gbgopendata import classification
+
+# Context key of this module: what the chained action knows about the save,
+# and what the validators found. A dict, because validators get a copy of
+# the context, but not of the objects in it.
+SAVE = "gbgopendata_save"
+
+
+# --- what the chained actions prepare ------------------------------------------------
+
+
+def stored_classification(pkg: model.Package) -> dict[str, Any]:
+    """What a save needs to know about the dataset as it is stored."""
+    extras = pkg.extras or {}
+    stored = {"id": pkg.id, "private": bool(pkg.private)}
+    stored.update({field: extras.get(field) for field in classification.CLASSIFICATION_FIELDS})
+    return stored
+
+
+def prepare_save(context: dict, data_dict: dict, *, creating: bool) -> dict:
+    """Called before CKAN's package_create/package_update; returns the
+    data_dict to pass on (a copy: the caller's dict is not changed)."""
+    data_dict = dict(data_dict)
+    # Never taken from input; the schema drops them as well, this only keeps
+    # them out of logs and of other extensions' hooks.
+    for field in classification.STAMP_FIELDS:
+        data_dict.pop(field, None)
+    stored = None
+    if not creating:
+        pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+        stored = stored_classification(pkg) if pkg else None
+    context[SAVE] = {"stored": stored, "unpublished_level": None}
+    return data_dict
+
+
+def unpublished_level(context: dict) -> str | None:
+    """The new confidentiality level when the last save unpublished the
+    dataset because its confidentiality was raised; None otherwise."""
+    return (context.get(SAVE) or {}).get("unpublished_level")
+
+
+def tell_web_form_about_unpublishing(context: dict) -> None:
+    """The editor of the web form learns, on the next page, that the dataset
+    was made private and why (API clients see private: true in the result)."""
+    level = unpublished_level(context)
+    if level is None:
+        return
+    context[SAVE]["unpublished_level"] = None  # told once
+    import flask
+
+    if not flask.has_request_context() or flask.request.blueprint == "api":
+        return
+    toolkit.h.flash_notice(
+        toolkit._(
+            "The dataset has been made private: its confidentiality is now level {level}, and only "
+            "information at confidentiality level 0 may be published openly."
+        ).format(level=level)
+    )
+
+
+# --- field validators -----------------------------------------------------------------
+
+
+def gbgopendata_classification_level(key, data, errors, context):
+    """A level of one aspect: "0", "1" or "2" (0, " 1 " … accepted); empty
+    means not classified."""
+    value = data.get(key)
+    try:
+        level = classification.normalise_level(None if value is missing else value)
+    except ValueError:
+        errors[key].append(toolkit._("Choose level 0, 1 or 2"))
+        raise StopOnError
+    if level is None:
+        data.pop(key, None)
+        raise StopOnError  # nothing to store
+    data[key] = level
+
+
+def gbgopendata_not_from_input(key, data, errors, context):
+    """Drops whatever the request says; `gbgopendata_classification_stamp`
+    sets the value."""
+    data.pop(key, None)
+    raise StopOnError
+
+
+# --- dataset-level validators (after_validators of the schema) -----------------------
+
+
+def _value(data: dict, field: str) -> Any:
+    value = data.get((field,), missing)
+    return None if value is missing else value
+
+
+def _validated_dataset(data: dict) -> dict[str, Any]:
+    return unflatten({key: value for key, value in data.items() if value is not missing})
+
+
+def _stored(context: dict, data: dict) -> dict[str, Any] | None:
+    """The stored dataset this save replaces; None when it creates one."""
+    dataset_id = _value(data, "id")
+    stored = (context.get(SAVE) or {}).get("stored")
+    if stored and stored.get("id") == dataset_id:
+        return stored
+    # Validation the chained actions did not prepare (another extension
+    # validating directly): package_update has put the stored model object,
+    # not yet changed, in the context.
+    pkg = context.get("package")
+    if dataset_id and isinstance(pkg, model.Package) and pkg.id == dataset_id:
+        return stored_classification(pkg)
+    return None
+
+
+def _resulting_private(data: dict, context: dict) -> bool:
+    value = _value(data, "private")
+    if value is not None:
+        return bool(value)
+    stored = _stored(context, data)
+    # package_update keeps the stored value; a new dataset is public by
+    # CKAN's default, so a create without `private` asks for publication.
+    return stored["private"] if stored else False
+
+
+def _acting_user_id(context: dict) -> str | None:
+    user = context.get("auth_user_obj")
+    if getattr(user, "id", None) and not getattr(user, "is_anonymous", False):
+        return user.id
+    user = model.User.get(context.get("user") or "")
+    return user.id if user else None
+
+
+def _replace_classification_extras(data: dict, values: dict[str, str]) -> None:
+    """Stores exactly `values` as the classification extras: the schema has
+    already converted the validated levels to extras, but a request may also
+    send extras of the same names, which must not win."""
+    indexes = sorted({key[1] for key in data if len(key) == 3 and key[0] == "extras"})
+    kept = []
+    for index in indexes:
+        entry = {
+            key[2]: data.pop(key)
+            for key in [key for key in data if len(key) == 3 and key[0] == "extras" and key[1] == index]
+        }
+        if entry.get("key") not in classification.CLASSIFICATION_FIELDS:
+            kept.append(entry)
+    kept.extend({"key": name, "value": value} for name, value in values.items())
+    for index, entry in enumerate(kept):
+        for name, value in entry.items():
+            data[("extras", index, name)] = value
+
+
+def gbgopendata_classification_stamp(key, data, errors, context):
+    """classification_date and classified_by: set from the acting user when
+    a level changes, kept when none does, gone with the last level."""
+    new_levels = {}
+    for field in classification.LEVEL_FIELDS:
+        if not errors.get((field,)) and _value(data, field) is not None:
+            new_levels[field] = _value(data, field)
+    stored = _stored(context, data) or {}
+    if classification.classification_changed(stored, new_levels):
+        stamps = {}
+        if new_levels:
+            stamps["classification_date"] = datetime.datetime.utcnow().isoformat(timespec="seconds")
+            user_id = _acting_user_id(context)
+            if user_id:
+                stamps["classified_by"] = user_id
+    else:
+        stamps = {field: stored[field] for field in classification.STAMP_FIELDS if stored.get(field)}
+    for field in classification.STAMP_FIELDS:
+        data.pop((field,), None)
+    data.update({(field,): value for field, value in stamps.items()})
+    _replace_classification_extras(data, {**new_levels, **stamps})
+
+
+def gbgopendata_unpublish_on_raise(key, data, errors, context):
+    """Raising confidentiality above 0 on a public dataset makes it private
+    in the same save, whatever the request says about `private`."""
+    stored = _stored(context, data)
+    if stored is None or stored["private"] or _value(data, "private") is True:
+        return
+    dataset = _validated_dataset(data)
+    if classification.unpublished_by_raise(True, dataset):
+        data[("private",)] = True
+        save = context.get(SAVE)
+        if save is not None:
+            save["unpublished_level"] = classification.classification_of(dataset)["confidentiality_level"]
+
+
+def gbgopendata_publication_rule(key, data, errors, context):
+    """A dataset that stays or becomes public must meet every condition of
+    the publication rule; the errors name it in Swedish and English."""
+    if _resulting_private(data, context):
+        return
+    for blocker in classification.publication_blockers(_validated_dataset(data)):
+        message = blocker.bilingual()
+        errors.setdefault(("private",), []).append(message)
+        field_errors = errors.get((blocker.field,))
+        if blocker.field != "private" and field_errors is not None and message not in field_errors:
+            field_errors.append(message)
+
+
+def get_validators() -> dict[str, Any]:
+    return {
+        "gbgopendata_classification_level": gbgopendata_classification_level,
+        "gbgopendata_not_from_input": gbgopendata_not_from_input,
+        "gbgopendata_classification_stamp": gbgopendata_classification_stamp,
+        "gbgopendata_unpublish_on_raise": gbgopendata_unpublish_on_raise,
+        "gbgopendata_publication_rule": gbgopendata_publication_rule,
+    }
+
+
+# --- bulk publication ----------------------------------------------------------------
+
+
+def bulk_publication_errors(datasets: Any, org_id: str | None) -> list[str]:
+    """Every unmet condition of every dataset a bulk_update_public would
+    publish, as "<dataset>: <sv> / <en>"; empty when all may be public."""
+    if isinstance(datasets, str):
+        datasets = [datasets]
+    if not isinstance(datasets, (list, tuple)):
+        datasets = []
+    ids = [dataset for dataset in datasets if isinstance(dataset, str)]
+    if not ids:
+        return []
+    # The same datasets CKAN's bulk action touches: these ids, in this organisation.
+    packages = (
+        model.Session.query(model.Package)
+        .filter(model.Package.id.in_(ids))
+        .filter(model.Package.owner_org == org_id)
+        .all()
+    )
+    messages = []
+    for pkg in packages:
+        dataset = toolkit.get_action("package_show")({"ignore_auth": True}, {"id": pkg.id})
+        for blocker in classification.publication_blockers(dataset):
+            messages.append(f"{pkg.name}: {blocker.bilingual()}")
+    return messages

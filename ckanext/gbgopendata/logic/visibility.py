@@ -1,0 +1,258 @@
+"""Who may see what: no dataset that breaks the publication rule, and no
+internal classification field, reaches anyone who should not see it.
+
+CKAN already hides private datasets from people outside their organisation
+in most places; this module closes the rest:
+
+- permission labels (IPermissionLabels): a dataset stored public that breaks
+  the rule (stored before the rule existed, or written past the action
+  layer) is labelled like a private one, so search, package_show, resources,
+  downloads, autocompletes and new activities treat it as private;
+- internal fields (classified_by, classification_date, integrity and
+  availability levels) are shown only to people who may edit the dataset,
+  and never in the open catalogue (DCAT) or in the activity stream;
+- lists CKAN builds straight from the database (tags, formats, members,
+  package_list) keep only what the person may see;
+- the open catalogue holds only datasets that are public and meet the rule.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from ckan import authz, model
+from ckan.lib.plugins import DefaultPermissionLabels
+from ckan.plugins import plugin_loaded, toolkit
+
+from ckanext.gbgopendata import classification
+
+# Context key: the request serves the open catalogue (DCAT endpoints).
+OPEN_CATALOGUE = "gbgopendata_open_catalogue"
+# Solr fields whose value is a whole dataset as JSON.
+_STORED_DATASET_FIELDS = ("data_dict", "validated_data_dict")
+
+
+# --- the rule's view of a stored dataset ----------------------------------------------
+
+
+def stored_dataset(pkg: model.Package) -> dict[str, Any]:
+    """A stored dataset as the publication rule reads it, straight from the
+    model: cheap enough for every permission check."""
+    dataset: dict[str, Any] = dict(pkg.extras or {})
+    dataset.update(
+        id=pkg.id,
+        name=pkg.name,
+        private=bool(pkg.private),
+        state=pkg.state,
+        owner_org=pkg.owner_org,
+        license_id=pkg.license_id,
+        resources=[dict(resource.extras or {}, id=resource.id, url=resource.url) for resource in pkg.resources],
+    )
+    return dataset
+
+
+def in_open_catalogue(dataset: dict[str, Any]) -> bool:
+    """Whether a dataset belongs in the open catalogue: public, active and
+    meeting the publication rule. Every catalogue endpoint must ask this."""
+    return (
+        not dataset.get("private")
+        and dataset.get("state", "active") == "active"
+        and classification.may_be_public(dataset)
+    )
+
+
+def open_catalogue_datasets(datasets: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The datasets of `datasets` that belong in the open catalogue, without
+    their internal fields."""
+    return [strip_internal_fields(dataset) for dataset in datasets if in_open_catalogue(dataset)]
+
+
+# --- permission labels ----------------------------------------------------------------
+
+
+class PermissionLabels(DefaultPermissionLabels):
+    """CKAN's labels, except that a public dataset which breaks the
+    publication rule is labelled as if it were private (fail closed)."""
+
+    def get_dataset_labels(self, dataset_obj: model.Package) -> list[str]:
+        labels = super().get_dataset_labels(dataset_obj)
+        if labels == ["public"] and not classification.may_be_public(stored_dataset(dataset_obj)):
+            return _private_labels(dataset_obj)
+        return labels
+
+
+def _private_labels(dataset_obj: model.Package) -> list[str]:
+    # As DefaultPermissionLabels labels a private dataset.
+    labels = []
+    if authz.check_config_permission("allow_dataset_collaborators"):
+        labels.append(f"collaborator-{dataset_obj.id}")
+    if dataset_obj.owner_org:
+        labels.append(f"member-{dataset_obj.owner_org}")
+    else:
+        labels.append(f"creator-{dataset_obj.creator_user_id}")
+    return labels
+
+
+_permission_labels = PermissionLabels()
+
+
+def dataset_labels(pkg: model.Package) -> list[str]:
+    return _permission_labels.get_dataset_labels(pkg)
+
+
+def user_dataset_labels(user_obj: model.User | None) -> list[str]:
+    return _permission_labels.get_user_dataset_labels(user_obj)
+
+
+def user_labels(context: dict) -> list[str] | None:
+    """The person's labels; None when they may see everything."""
+    if context.get("ignore_auth"):
+        return None
+    user = context.get("auth_user_obj")
+    if user is None or getattr(user, "is_anonymous", True):
+        user = model.User.get(context.get("user") or "")
+    if user is not None and user.sysadmin:
+        return None
+    return _permission_labels.get_user_dataset_labels(user)
+
+
+def readable_package_ids(context: dict, package_ids: Iterable[str]) -> set[str]:
+    """The ids of `package_ids` the person may read."""
+    ids = set(package_ids)
+    labels = user_labels(context)
+    if labels is None or not ids:
+        return ids
+    packages = model.Session.query(model.Package).filter(model.Package.id.in_(ids)).all()
+    return {pkg.id for pkg in packages if set(dataset_labels(pkg)) & set(labels)}
+
+
+# --- internal fields ------------------------------------------------------------------
+
+
+def strip_internal_fields(dataset: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `dataset` without the internal classification fields, in
+    whichever shape they come: fields, extras, Solr fields, stored JSON."""
+    internal = set(classification.INTERNAL_FIELDS)
+    solr_fields = {f"extras_{field}" for field in internal}
+    stripped = {key: value for key, value in dataset.items() if key not in internal and key not in solr_fields}
+    if isinstance(stripped.get("extras"), list):
+        stripped["extras"] = [
+            extra for extra in stripped["extras"] if not (isinstance(extra, dict) and extra.get("key") in internal)
+        ]
+    for field in _STORED_DATASET_FIELDS:
+        if isinstance(stripped.get(field), str):
+            try:
+                stored = json.loads(stripped[field])
+            except ValueError:
+                continue
+            if isinstance(stored, dict):
+                stripped[field] = json.dumps(strip_internal_fields(stored))
+    return stripped
+
+
+def _can_edit(context: dict, dataset: dict[str, Any], cache: dict) -> bool:
+    dataset_id, owner_org = dataset.get("id"), dataset.get("owner_org")
+    if not dataset_id:
+        return False
+    # Without dataset collaborators, editing rights follow the organisation.
+    collaborators = authz.check_config_permission("allow_dataset_collaborators")
+    cache_key = dataset_id if collaborators or not owner_org else owner_org
+    if cache_key not in cache:
+        auth_context = {"user": context.get("user") or "", "auth_user_obj": context.get("auth_user_obj")}
+        try:
+            toolkit.check_access("package_update", auth_context, {"id": dataset_id})
+            cache[cache_key] = True
+        except (toolkit.NotAuthorized, toolkit.ObjectNotFound):
+            cache[cache_key] = False
+    return cache[cache_key]
+
+
+def shows_internal_fields(context: dict, dataset: dict[str, Any], cache: dict | None = None) -> bool:
+    if context.get(OPEN_CATALOGUE):
+        return False
+    if context.get("ignore_auth"):
+        return True  # CKAN's own internal reads (package_update, activities)
+    user = context.get("user")
+    if not user:
+        return False
+    if authz.is_sysadmin(user):
+        return True
+    return _can_edit(context, dataset, {} if cache is None else cache)
+
+
+def present_dataset(context: dict, dataset: Any, cache: dict | None = None) -> Any:
+    if not isinstance(dataset, dict) or shows_internal_fields(context, dataset, cache):
+        return dataset
+    return strip_internal_fields(dataset)
+
+
+def present_datasets(context: dict, datasets: list) -> list:
+    cache: dict = {}
+    return [present_dataset(context, dataset, cache) for dataset in datasets]
+
+
+def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The search index does not hold the internal fields as searchable
+    fields (a search for a person's id must not find what they classified);
+    the stored dataset keeps them for the people who may edit it."""
+    internal = set(classification.INTERNAL_FIELDS)
+    for field in internal:
+        pkg_dict.pop(field, None)
+        pkg_dict.pop(f"extras_{field}", None)
+    return pkg_dict
+
+
+# --- activities -----------------------------------------------------------------------
+
+
+def activity_without_internal_fields(activity: dict[str, Any]) -> dict[str, Any]:
+    """Activities are shown to everyone who may see the dataset, so they
+    keep no internal field."""
+    data = activity.get("data")
+    if isinstance(data, dict) and isinstance(data.get("package"), dict):
+        activity = dict(activity, data=dict(data, package=strip_internal_fields(data["package"])))
+    return activity
+
+
+def hide_past_activities(package_ids: Iterable[str]) -> None:
+    """When a dataset stops being public, its earlier activities (which
+    carried its then public metadata) stop being public too. They are not
+    made public again when the dataset is: what it said while private stays
+    private."""
+    if not plugin_loaded("activity"):
+        return
+    from ckanext.activity.model import Activity
+
+    for pkg_id in package_ids:
+        pkg = model.Package.get(pkg_id)
+        if pkg is None:
+            continue
+        labels = dataset_labels(pkg)
+        if "public" in labels:
+            continue
+        model.Session.query(Activity).filter(Activity.object_id == pkg.id).update(
+            {"permission_labels": labels}, synchronize_session=False
+        )
+
+
+# --- lists CKAN builds from the database --------------------------------------------------
+
+
+def visible_facet_values(context: dict, facet_field: str) -> set[str] | None:
+    """Every value of `facet_field` (tags, res_format …) on a dataset the
+    person may see; None when they may see everything."""
+    if user_labels(context) is None:
+        return None
+    search_context = {"user": context.get("user") or "", "auth_user_obj": context.get("auth_user_obj")}
+    result = toolkit.get_action("package_search")(
+        search_context,
+        {
+            "q": "*:*",
+            "rows": 0,
+            "facet.field": [facet_field],
+            "facet.limit": -1,
+            "include_private": True,
+            "include_drafts": True,
+        },
+    )
+    return set(result.get("facets", {}).get(facet_field, {}))

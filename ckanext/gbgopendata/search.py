@@ -1,0 +1,54 @@
+"""Search index and facets: controlled values are indexed as lists of URIs
+and shown as labels in the visitor's language."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+# Dataset fields holding lists of vocabulary URIs. CKAN's Solr schema makes
+# only vocab_* fields multi-valued strings, so each list is indexed a second
+# time as vocab_<field>, which the facets use.
+LIST_FIELDS = ("theme", "language", "hvd_category", "applicable_legislation")
+
+# Facet name -> vocabulary whose labels the facet shows.
+FACET_VOCABULARIES = {
+    "vocab_theme": "data-theme",
+    "vocab_hvd_category": "hvd-category",
+    "res_format": "media-type",
+}
+
+
+def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    for field in LIST_FIELDS:
+        value = pkg_dict.get(field)
+        if isinstance(value, str) and value.startswith("["):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                continue
+        if isinstance(value, list):
+            pkg_dict[f"vocab_{field}"] = value
+            # The plain field is single-valued in Solr: keep it as JSON text.
+            pkg_dict[field] = json.dumps(value)
+    return pkg_dict
+
+
+def dataset_facets(facets: dict[str, Any]) -> dict[str, Any]:
+    """Adds the DCAT-AP-SE facets after CKAN's own (organisation, tags,
+    formats, licences)."""
+    from ckan.plugins.toolkit import _
+
+    facets["vocab_theme"] = _("Themes")
+    facets["vocab_hvd_category"] = _("HVD categories")
+    return facets
+
+
+def label_facet_items(facet: str, items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Replaces the raw URIs of vocabulary facets by their labels."""
+    from ckanext.gbgopendata import vocabularies
+
+    vocabulary_name = FACET_VOCABULARIES.get(facet)
+    if not vocabulary_name:
+        return items
+    vocabulary = vocabularies.get_vocabulary(vocabulary_name)
+    return [dict(item, display_name=vocabulary.label(item["name"], lang)) for item in items]

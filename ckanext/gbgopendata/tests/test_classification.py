@@ -1,0 +1,134 @@
+"""The classification and the publication rule's classification condition:
+pure functions, no CKAN needed."""
+from __future__ import annotations
+
+import pytest
+
+from ckanext.gbgopendata import classification
+from ckanext.gbgopendata.classification import publication_blockers
+
+OPEN_LICENSES = ["CC0-1.0", "CC-BY-4.0"]
+CLASSIFIED = {"confidentiality_level": "0", "integrity_level": "1", "availability_level": "2"}
+
+
+def _dataset(**fields):
+    return {"license_id": "CC0-1.0", **CLASSIFIED, **fields}
+
+
+def _codes(dataset):
+    return [blocker.code for blocker in publication_blockers(dataset, open_licenses=OPEN_LICENSES)]
+
+
+def test_the_seed_table_is_there_in_both_languages():
+    assert len(classification.LEVEL_DEFINITIONS) == 9
+    for definition in classification.LEVEL_DEFINITIONS:
+        assert definition.definition_sv and definition.definition_en
+        assert definition.name_sv.startswith(f"Nivå {definition.level}")
+        assert definition.name_en.startswith(f"Level {definition.level}")
+    # The city's own words, from "Göteborgs Stads riktlinjer för informationssäkerhet".
+    open_information = classification.level_definition("confidentiality", "0")
+    assert open_information.definition_sv.startswith(
+        "Information som är öppen och avsedd för eller kan spridas till en obestämd krets mottagare"
+    )
+    assert "ingen skada" in open_information.definition_sv
+    assert "no harm" in open_information.definition_en
+    assert "grundsäkerhetsnivå" in classification.level_definition("integrity", "1").name_sv
+    assert "allvarlig skada" in classification.level_definition("availability", "2").definition_sv
+    assert "serious harm" in classification.level_definition("availability", "2").definition_en
+
+
+def test_a_public_dataset_at_confidentiality_0_with_a_complete_classification_may_be_public():
+    assert _codes(_dataset()) == []
+
+
+@pytest.mark.parametrize("level", ["1", "2", 1, 2, " 2 "])
+def test_confidentiality_above_0_blocks_publication_and_says_so_in_both_languages(level):
+    blockers = publication_blockers(_dataset(confidentiality_level=level), open_licenses=OPEN_LICENSES)
+
+    assert [b.code for b in blockers] == ["confidentiality_above_0"]
+    blocker = blockers[0]
+    assert blocker.field == "confidentiality_level"
+    assert "Endast information med konfidentialitet nivå 0 får publiceras öppet" in blocker.sv
+    assert "Only information at confidentiality level 0 may be published openly" in blocker.en
+    assert f"nivå {str(level).strip()}" in blocker.sv
+    assert blocker.bilingual() == f"{blocker.sv} / {blocker.en}"
+    assert blocker.message("en") == blocker.en and blocker.message("sv") == blocker.sv
+
+
+@pytest.mark.parametrize("level", [None, "", "3", "-1", "nivå 0", "0.0", True, [], {}])
+def test_a_missing_or_invalid_confidentiality_blocks_publication(level):
+    dataset = _dataset()
+    if level is None:
+        del dataset["confidentiality_level"]
+    else:
+        dataset["confidentiality_level"] = level
+
+    assert _codes(dataset) == ["confidentiality_unclassified"]
+
+
+@pytest.mark.parametrize("field", ["integrity_level", "availability_level"])
+def test_an_incomplete_classification_blocks_publication(field):
+    dataset = _dataset()
+    del dataset[field]
+
+    blockers = publication_blockers(dataset, open_licenses=OPEN_LICENSES)
+
+    assert [b.field for b in blockers] == [field]
+    assert "ofullständig" in blockers[0].sv and "incomplete" in blockers[0].en
+
+
+def test_every_unmet_condition_is_returned_not_just_the_first():
+    dataset = {"confidentiality_level": "2"}  # no integrity, availability or licence
+
+    codes = _codes(dataset)
+
+    assert codes[:3] == ["confidentiality_above_0", "integrity_unclassified", "availability_unclassified"]
+    assert "license_missing" in codes  # the licence condition adds its own
+
+
+def test_a_non_level_classification_counts_as_none():
+    assert classification.classification_of({"confidentiality_level": "x", "integrity_level": 0}) == {
+        "confidentiality_level": None,
+        "integrity_level": "0",
+        "availability_level": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("0", "0"), (1, "1"), (" 2 ", "2"), (None, None), ("", None), ("  ", None)],
+)
+def test_normalise_level(value, expected):
+    assert classification.normalise_level(value) == expected
+
+
+@pytest.mark.parametrize("value", ["3", "one", True, 1.5, "00"])
+def test_normalise_level_refuses_what_is_not_a_level(value):
+    with pytest.raises(ValueError):
+        classification.normalise_level(value)
+
+
+@pytest.mark.parametrize(
+    ("currently_public", "confidentiality", "unpublished"),
+    [(True, "1", True), (True, "2", True), (True, "0", False), (True, None, False), (False, "2", False)],
+)
+def test_raising_confidentiality_on_a_public_dataset_unpublishes_it(currently_public, confidentiality, unpublished):
+    dataset = _dataset(confidentiality_level=confidentiality)
+
+    assert classification.unpublished_by_raise(currently_public, dataset) is unpublished
+
+
+def test_classification_changed_compares_levels_not_spelling():
+    assert not classification.classification_changed(CLASSIFIED, {**CLASSIFIED, "integrity_level": 1})
+    assert classification.classification_changed(CLASSIFIED, {**CLASSIFIED, "integrity_level": "2"})
+    assert classification.classification_changed(CLASSIFIED, {})
+
+
+def test_internal_fields_are_the_stamps_and_the_levels_other_than_confidentiality():
+    assert set(classification.INTERNAL_FIELDS) == {
+        "integrity_level",
+        "availability_level",
+        "classification_date",
+        "classified_by",
+    }
+    assert "confidentiality_level" not in classification.INTERNAL_FIELDS

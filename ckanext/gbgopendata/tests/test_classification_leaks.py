@@ -1,0 +1,422 @@
+"""Canary: a dataset above confidentiality level 0 appears nowhere outside its
+organisation.
+
+A level-1 dataset carries a unique token in its name, title, description,
+tags, resource URL, resource format and an uploaded file; a second dataset is
+published at level 0 (and followed by an outsider), then raised to level 1.
+Every public page and API endpoint is then requested as an anonymous visitor
+and as an editor of another organisation, through the real web app, and
+neither token may appear in any response (body or headers). A control proves
+the tokens are there for the organisation itself.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from io import BytesIO
+from typing import Any, Callable
+from urllib.parse import unquote
+
+import pytest
+
+import ckan.plugins as plugins
+from ckan.plugins import toolkit
+from ckan.tests import factories, helpers
+from ckan.tests.helpers import _get_test_app
+from ckan.tests.pytest_ckan.fixtures import FakeFileStorage
+
+from ckanext.gbgopendata.tests.conftest import (
+    OPEN_CLASSIFICATION,
+    dataset_fields,
+    organization_fields,
+    organization_member,
+    resource_fields,
+)
+
+LEVEL_1 = {**OPEN_CLASSIFICATION, "confidentiality_level": "1"}
+
+
+@pytest.fixture(scope="module")
+def world(reset_db, reset_index, migrate_db_for):
+    plugins.load_all()
+    reset_db()
+    migrate_db_for("activity")
+    reset_index()
+
+    token = "kanarie" + secrets.token_hex(5)  # the level-1 dataset's
+    raised = "hojning" + secrets.token_hex(5)  # the dataset raised from 0 to 1
+
+    organization = factories.Organization(name="miljoforvaltningen", **organization_fields(
+        title_translated={"sv": "Miljöförvaltningen", "en": "Environment Administration"}))
+    other = factories.Organization(name="trafikkontoret", **organization_fields())
+    editor = organization_member(organization, "editor")
+    admin = organization_member(organization, "admin")
+    member = organization_member(organization, "member")
+    outsider = organization_member(other, "editor")
+    sysadmin = factories.Sysadmin()
+    group = factories.Group(name="miljo", user=sysadmin)
+    as_editor = {"user": editor["name"], "ignore_auth": False}
+
+    innocent = helpers.call_action(
+        "package_create",
+        context=dict(as_editor),
+        name="luftkvalitet",
+        owner_org=organization["id"],
+        private=False,
+        resources=[resource_fields()],
+        **dataset_fields(
+            title_translated={"sv": "Luftkvalitet", "en": "Air quality"},
+            tags_translated={"sv": ["luft"], "en": ["air"]},
+        ),
+    )
+    # The organisation's admin classifies it (classified_by: the admin, not
+    # the editor who created it).
+    helpers.call_action(
+        "package_patch",
+        context={"user": admin["name"], "ignore_auth": False},
+        id=innocent["id"],
+        integrity_level="2",
+    )
+    canary = helpers.call_action(
+        "package_create",
+        context=dict(as_editor),
+        name=f"{token}-namn",
+        owner_org=organization["id"],
+        private=True,
+        title_translated={"sv": f"Skyddade adresser {token}titel", "en": f"Protected addresses {token}titel"},
+        notes_translated={"sv": f"Intern förteckning {token}beskrivning.", "en": f"Internal list {token}beskrivning."},
+        tags_translated={"sv": [f"{token}tagg", "luft"], "en": [f"{token}tag"]},
+        resources=[
+            resource_fields(
+                url=f"https://intern.goteborg.se/{token}url/adresser.csv",
+                format=f"application/x-{token}format",
+                name_translated={"sv": f"Adresser {token}resurs"},
+            )
+        ],
+        **LEVEL_1,
+    )
+    upload = helpers.call_action(
+        "resource_create",
+        context=dict(as_editor),
+        package_id=canary["id"],
+        upload=FakeFileStorage(BytesIO(f"personnummer;adress\n{token}fil;Storgatan 1\n".encode()), f"{token}fil.csv"),
+        url=f"{token}fil.csv",
+        format="text/csv",
+    )
+    assert upload["url_type"] == "upload"
+    helpers.call_action(
+        "member_create",
+        context={"user": sysadmin["name"]},
+        id=group["id"],
+        object=canary["id"],
+        object_type="package",
+        capacity="public",
+    )
+
+    raised_dataset = helpers.call_action(
+        "package_create",
+        context=dict(as_editor),
+        name=f"{raised}-namn",
+        owner_org=organization["id"],
+        private=False,
+        resources=[resource_fields(url=f"https://goteborg.se/{raised}url/data.csv")],
+        **dataset_fields(
+            title_translated={"sv": f"Tidigare öppen {raised}titel"},
+            notes_translated={"sv": f"Publicerad av misstag {raised}beskrivning."},
+            tags_translated={"sv": [f"{raised}tagg"]},
+        ),
+    )
+    helpers.call_action("member_create", context={"user": sysadmin["name"]}, id=group["id"],
+                        object=raised_dataset["id"], object_type="package", capacity="public")
+    # An outsider follows it while it is public, and tries to follow the canary.
+    helpers.call_action("follow_dataset", context={"user": outsider["name"], "ignore_auth": False},
+                        id=raised_dataset["id"])
+    try:
+        helpers.call_action("follow_dataset", context={"user": outsider["name"], "ignore_auth": False},
+                            id=canary["id"])
+    except (toolkit.NotAuthorized, toolkit.ValidationError):
+        pass
+    raised_after = helpers.call_action(
+        "package_patch", context=dict(as_editor), id=raised_dataset["id"], confidentiality_level="1"
+    )
+    assert raised_after["private"] is True
+
+    activities = []
+    for dataset in (canary, raised_dataset):
+        activities += helpers.call_action(
+            "package_activity_list", context=dict(as_editor), id=dataset["id"]
+        )
+
+    yield {
+        "token": token,
+        "raised": raised,
+        "organization": organization,
+        "other": other,
+        "group": group,
+        "editor": editor,
+        "admin": admin,
+        "member": member,
+        "outsider": outsider,
+        "innocent": innocent,
+        "canary": canary,
+        "upload": upload,
+        "raised_dataset": raised_dataset,
+        "activities": activities,
+        "app": _get_test_app(),
+    }
+    plugins.unload_all()
+
+
+def _headers(world: dict, viewer: str) -> dict[str, str]:
+    if viewer == "anonymous":
+        return {}
+    return {"Authorization": world[viewer]["token"]}
+
+
+# Each endpoint: a name and a function of the world giving the URL(s). Ids,
+# not names, address the datasets, so that no URL carries a token unless the
+# endpoint is a search for it (whose echo of the query is allowed).
+def _canary(world):
+    return world["canary"]
+
+
+def _raised(world):
+    return world["raised_dataset"]
+
+
+ENDPOINTS: list[tuple[str, Callable[[dict], list[str]]]] = [
+    # search, API and page
+    ("package_search", lambda w: ["/api/3/action/package_search?q=*:*&rows=1000",
+                                  "/api/3/action/package_search?q=*:*&include_private=true&include_drafts=true&rows=1000",
+                                  f"/api/3/action/package_search?q={w['token']}titel",
+                                  "/api/3/action/package_search?q=*:*&facet.field=[\"tags\",\"res_format\",\"groups\"]&facet.limit=-1&rows=0",
+                                  "/api/3/action/package_search?q=*:*&fl=name,title,notes,data_dict,validated_data_dict&rows=1000"]),
+    ("search page", lambda w: ["/dataset/", f"/dataset/?q={w['token']}titel", f"/dataset/?tags={w['token']}tagg",
+                               "/en/dataset/", f"/dataset/?q={w['raised']}titel"]),
+    ("package_list", lambda w: ["/api/3/action/package_list", "/api/2/rest/dataset",
+                                "/api/3/action/current_package_list_with_resources?limit=1000"]),
+    # the datasets themselves
+    ("package_show", lambda w: [f"/api/3/action/package_show?id={_canary(w)['id']}",
+                                f"/api/3/action/package_show?id={_raised(w)['id']}"]),
+    ("dataset page", lambda w: [f"/dataset/{_canary(w)['id']}", f"/dataset/{_raised(w)['id']}",
+                                f"/dataset/{_canary(w)['id']}/groups", f"/dataset/edit/{_canary(w)['id']}"]),
+    ("resource_show", lambda w: [f"/api/3/action/resource_show?id={r['id']}" for r in _canary(w)["resources"]]
+        + [f"/api/3/action/resource_show?id={w['upload']['id']}", f"/api/3/action/resource_view_list?id={w['upload']['id']}"]),
+    ("resource page", lambda w: [f"/dataset/{_canary(w)['id']}/resource/{_canary(w)['resources'][0]['id']}",
+                                 f"/dataset/{_canary(w)['id']}/resource/{w['upload']['id']}"]),
+    ("downloads", lambda w: [f"/dataset/{_canary(w)['id']}/resource/{_canary(w)['resources'][0]['id']}/download",
+                             f"/dataset/{_canary(w)['id']}/resource/{w['upload']['id']}/download",
+                             f"/dataset/{_canary(w)['id']}/resource/{w['upload']['id']}/download/{w['token']}fil.csv"]),
+    # activity streams
+    ("package activity", lambda w: [f"/api/3/action/package_activity_list?id={_canary(w)['id']}",
+                                    f"/api/3/action/package_activity_list?id={_raised(w)['id']}",
+                                    f"/dataset/activity/{_canary(w)['id']}", f"/dataset/activity/{_raised(w)['id']}"]),
+    ("organization activity", lambda w: [f"/api/3/action/organization_activity_list?id={w['organization']['id']}&limit=100",
+                                         f"/organization/activity/{w['organization']['name']}"]),
+    ("group activity", lambda w: [f"/api/3/action/group_activity_list?id={w['group']['id']}&limit=100",
+                                  f"/group/activity/{w['group']['name']}"]),
+    ("recently changed", lambda w: ["/api/3/action/recently_changed_packages_activity_list?limit=100"]),
+    ("user activity", lambda w: [f"/api/3/action/user_activity_list?id={w['editor']['id']}&limit=100",
+                                 f"/user/activity/{w['editor']['name']}", f"/user/{w['editor']['name']}"]),
+    ("dashboard", lambda w: ["/api/3/action/dashboard_activity_list?limit=100", "/dashboard/",
+                             "/dashboard/datasets", "/api/3/action/followee_list?id=" + w["outsider"]["id"],
+                             "/api/3/action/dataset_followee_list?id=" + w["outsider"]["id"]]),
+    ("activity details", lambda w: [url for a in w["activities"] for url in (
+        f"/api/3/action/activity_show?id={a['id']}", f"/api/3/action/activity_data_show?id={a['id']}",
+        f"/api/3/action/activity_diff?id={a['id']}&object_type=package", f"/dataset/changes/{a['id']}")]),
+    # the open catalogue
+    ("dcat catalogue", lambda w: [f"/catalog.{fmt}" for fmt in ("rdf", "ttl", "jsonld", "xml", "n3")]
+        + [f"/catalog.ttl?q={w['token']}titel", "/catalog.ttl?modified_since=2000-01-01"]),
+    ("dcat dataset", lambda w: [f"/dataset/{d['id']}.{fmt}" for d in (_canary(w), _raised(w))
+                                for fmt in ("rdf", "ttl", "jsonld", "xml")]),
+    # tags and autocompletes
+    ("tags", lambda w: ["/api/3/action/tag_list", "/api/3/action/tag_list?all_fields=true",
+                        f"/api/3/action/tag_list?query={w['token']}", f"/api/3/action/tag_search?query={w['token']}",
+                        f"/api/3/action/tag_search?query={w['raised']}",
+                        f"/api/3/action/tag_autocomplete?query={w['token']}",
+                        f"/api/3/action/tag_show?id={w['token']}tagg", f"/api/3/action/tag_show?id={w['raised']}tagg",
+                        "/api/3/action/tag_show?id=luft&include_datasets=true"]),
+    ("autocompletes", lambda w: [f"/api/3/action/package_autocomplete?q={w['token']}",
+                                 "/api/3/action/package_autocomplete?q=skyddade",
+                                 f"/api/3/action/format_autocomplete?q=x-{w['token']}",
+                                 "/api/3/action/format_autocomplete?q=application",
+                                 f"/api/2/util/dataset/autocomplete?incomplete={w['token']}",
+                                 f"/api/2/util/tag/autocomplete?incomplete={w['token']}",
+                                 f"/api/2/util/resource/format_autocomplete?incomplete=x-{w['token']}"]),
+    # organisation and group listings
+    ("organization", lambda w: [f"/api/3/action/organization_show?id={w['organization']['id']}&include_datasets=true",
+                                "/api/3/action/organization_list?all_fields=true",
+                                f"/api/3/action/member_list?id={w['organization']['id']}&object_type=package",
+                                f"/organization/{w['organization']['name']}", "/organization/",
+                                f"/organization/{w['organization']['name']}?q={w['token']}titel"]),
+    ("group", lambda w: [f"/api/3/action/group_show?id={w['group']['id']}&include_datasets=true",
+                         "/api/3/action/group_list?all_fields=true",
+                         f"/api/3/action/group_package_show?id={w['group']['id']}",
+                         f"/api/3/action/member_list?id={w['group']['id']}&object_type=package",
+                         f"/group/{w['group']['name']}", "/group/"]),
+    ("feeds", lambda w: ["/feeds/dataset.atom", f"/feeds/organization/{w['organization']['name']}.atom",
+                         f"/feeds/group/{w['group']['name']}.atom", f"/feeds/tag/{w['token']}tagg.atom",
+                         f"/feeds/custom.atom?q={w['token']}titel"]),
+]
+
+
+def _echoes(url: str, world: dict) -> list[str]:
+    """The token-bearing words a URL asks for: a response may repeat the
+    question, never the answer."""
+    words = []
+    for token in (world["token"], world["raised"]):
+        path = unquote(url)
+        start = path.find(token)
+        while start != -1:
+            end = start
+            while end < len(path) and (path[end].isalnum() or path[end] in "-_."):
+                end += 1
+            words.append(path[start:end].removesuffix(".atom"))
+            start = path.find(token, end)
+    return sorted(set(words), key=len, reverse=True)
+
+
+def _leaks(response: Any, url: str, world: dict) -> list[str]:
+    text = response.get_data(as_text=True) + "\n" + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+    text = unquote(text).lower()
+    for echo in _echoes(url, world):
+        text = text.replace(echo.lower(), "")
+    return [token for token in (world["token"], world["raised"]) if token in text]
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "outsider"])
+@pytest.mark.parametrize("endpoint", [e[0] for e in ENDPOINTS])
+class TestCanary:
+    def test_the_token_appears_nowhere(self, world, endpoint, viewer):
+        app = world["app"]
+        urls = dict(ENDPOINTS)[endpoint](world)
+        assert urls
+        leaking, failing = [], []
+        for url in urls:
+            response = app.get(url, headers=_headers(world, viewer), follow_redirects=False)
+            if response.status_code >= 500:
+                failing.append(url)
+            if _leaks(response, url, world):
+                leaking.append(url)
+        assert failing == [], "server errors"
+        assert leaking == [], f"{viewer} sees the canary"
+
+
+class TestTheCanaryIsThereForItsOrganisation:
+    """Controls: the tokens are findable by the organisation, so their absence
+    above is not an accident of the test."""
+
+    @pytest.mark.parametrize("viewer", ["editor", "member"])
+    def test_the_organisation_sees_both_datasets(self, world, viewer):
+        app = world["app"]
+        for url in (
+            f"/api/3/action/package_show?id={world['canary']['id']}",
+            f"/dataset/{world['canary']['id']}",
+            "/api/3/action/package_search?q=*:*&include_private=true&rows=1000",
+            f"/dataset/activity/{world['raised_dataset']['id']}",
+        ):
+            response = app.get(url, headers=_headers(world, viewer))
+            assert response.status_code == 200, url
+            body = response.get_data(as_text=True)
+            assert world["token"] in body or world["raised"] in body, url
+
+    def test_the_uploaded_file_is_served_to_the_organisation(self, world):
+        canary, upload = world["canary"], world["upload"]
+        response = world["app"].get(
+            f"/dataset/{canary['id']}/resource/{upload['id']}/download/{world['token']}fil.csv",
+            headers=_headers(world, "editor"),
+        )
+        assert response.status_code == 200
+        assert f"{world['token']}fil" in response.get_data(as_text=True)
+
+    def test_public_counts_leave_the_canary_out(self, world):
+        response = world["app"].get("/api/3/action/organization_list?all_fields=true")
+        counts = {o["name"]: o["package_count"] for o in json.loads(response.get_data(as_text=True))["result"]}
+        assert counts["miljoforvaltningen"] == 1  # only the level-0 dataset
+        response = world["app"].get(
+            "/api/3/action/organization_list?all_fields=true", headers=_headers(world, "member")
+        )
+        counts = {o["name"]: o["package_count"] for o in json.loads(response.get_data(as_text=True))["result"]}
+        assert counts["miljoforvaltningen"] == 3
+
+    def test_the_raised_dataset_was_public_and_followed_before(self, world):
+        # Its first activity was public when it was made; it is hidden now.
+        activities = helpers.call_action(
+            "package_activity_list", context={"user": world["editor"]["name"]}, id=world["raised_dataset"]["id"]
+        )
+        assert [a["activity_type"] for a in activities][-1] == "new package"
+        assert activities[0]["data"]["package"]["private"] is True
+
+
+INTERNAL_FIELD_NAMES = ("integrity_level", "availability_level", "classified_by", "classification_date")
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "outsider", "member"])
+def test_internal_fields_are_only_for_those_who_may_edit(world, viewer):
+    """The level-0 dataset is public: everyone sees its confidentiality
+    level, nobody but its editors who classified it and how else."""
+    app, innocent = world["app"], world["innocent"]
+    classifier_id = world["admin"]["id"]
+    headers = _headers(world, viewer)
+    shown = json.loads(app.get(f"/api/3/action/package_show?id={innocent['id']}", headers=headers).get_data(
+        as_text=True))["result"]
+    assert shown["confidentiality_level"] == "0"
+    assert not set(INTERNAL_FIELD_NAMES) & set(shown)
+    for url in (
+        f"/api/3/action/package_show?id={innocent['id']}",
+        "/api/3/action/package_search?q=*:*&fl=*,validated_data_dict,data_dict",
+        "/api/3/action/package_search?q=*:*&fl=extras_classified_by,extras_integrity_level,classified_by",
+        "/api/3/action/package_search?q=*:*",
+        f"/api/3/action/package_search?q={classifier_id}",
+        "/api/3/action/package_search?q=integrity_level:2 OR extras_integrity_level:2",
+        f"/dataset/{innocent['id']}",
+        "/catalog.ttl",
+    ):
+        body = app.get(url, headers=headers).get_data(as_text=True)
+        assert classifier_id not in body, url
+        assert not [name for name in INTERNAL_FIELD_NAMES if name in body], url
+    # Nor can a search find a dataset by them.
+    for query in (f'"{classifier_id}"', "integrity_level:2", "extras_integrity_level:2", "classified_by:*"):
+        result = app.get("/api/3/action/package_search", query_string={"q": query}, headers=headers)
+        assert json.loads(result.get_data(as_text=True))["result"]["count"] == 0, query
+    for url in (
+        f"/api/3/action/package_activity_list?id={innocent['id']}",
+        "/api/3/action/recently_changed_packages_activity_list",
+    ):
+        body = app.get(url, headers=headers).get_data(as_text=True)
+        assert "luftkvalitet" in body
+        assert not [name for name in INTERNAL_FIELD_NAMES if name in body], url
+
+
+def test_editors_see_the_internal_fields(world):
+    shown = helpers.call_action(
+        "package_show", context={"user": world["editor"]["name"], "ignore_auth": False}, id=world["innocent"]["id"]
+    )
+    assert shown["classified_by"] == world["admin"]["id"]
+    assert shown["integrity_level"] == "2"
+    assert shown["classification_date"]
+    found = helpers.call_action(
+        "package_search", context={"user": world["editor"]["name"], "ignore_auth": False}, q="name:luftkvalitet"
+    )["results"][0]
+    assert found["classified_by"] == world["admin"]["id"]
+
+
+def test_the_open_catalogue_never_carries_internal_fields(world):
+    app = world["app"]
+    for url in ("/catalog.ttl", "/catalog.jsonld", f"/dataset/{world['innocent']['id']}.ttl"):
+        for viewer in ("anonymous", "editor"):
+            response = app.get(url, headers=_headers(world, viewer))
+            body = response.get_data(as_text=True)
+            assert response.status_code == 200
+            assert "luftkvalitet" in body or world["innocent"]["id"] in body
+            assert world["admin"]["id"] not in body, (url, viewer)
+            assert "integrity_level" not in body and "classification_date" not in body
+
+
+def test_the_open_catalogue_holds_no_private_dataset_even_for_its_organisation(world):
+    app = world["app"]
+    response = app.get(f"/dataset/{world['canary']['id']}.ttl", headers=_headers(world, "editor"))
+    assert response.status_code == 404
+    body = app.get("/catalog.ttl", headers=_headers(world, "editor")).get_data(as_text=True)
+    assert world["token"] not in body and world["raised"] not in body
+
