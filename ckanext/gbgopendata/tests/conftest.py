@@ -65,6 +65,12 @@ def sysadmin(clean_db):
     return factories.SysadminWithToken()
 
 
+@pytest.fixture
+def editor(organization):
+    """An editor of the `organization` fixture, with an API token."""
+    return organization_member(organization, "editor")
+
+
 def organization_member(organization: dict[str, Any], role: str) -> dict[str, Any]:
     """A new user (with an API token) holding `role` in `organization`."""
     from ckan.tests import helpers

@@ -5,24 +5,13 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 THEME_TRAN = "http://publications.europa.eu/resource/authority/data-theme/TRAN"
 PUBLIC = "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
 WEEKLY = "http://publications.europa.eu/resource/authority/frequency/WEEKLY"
 
 
-@pytest.fixture
-def editor(organization):
-    user = factories.UserWithToken()
-    helpers.call_action(
-        "organization_member_create",
-        context={"ignore_auth": True},
-        id=organization["id"],
-        username=user["name"],
-        role="editor",
-    )
-    return user
 
 
 def _form_errors(response) -> str:

@@ -13,7 +13,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_command
 from ckan.plugins import toolkit
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 from ckanext.dcat.processors import RDFParser
 from ckanext.gbgopendata import classification, licenses
@@ -586,17 +586,6 @@ class TestDcatOutput:
 # --- the web pages ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def editor(organization):
-    user = factories.UserWithToken()
-    helpers.call_action(
-        "organization_member_create",
-        context={"ignore_auth": True},
-        id=organization["id"],
-        username=user["name"],
-        role="editor",
-    )
-    return user
 
 
 def _page(app, url: str, user: dict | None = None) -> BeautifulSoup:
