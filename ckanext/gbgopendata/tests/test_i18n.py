@@ -12,6 +12,8 @@ except ImportError:  # Babel before 2.14 (CKAN 2.11 pins one) calls it parse_map
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from ckan.lib.extract import extract_ckan
+
 PACKAGE = Path(__file__).resolve().parents[1]
 PROJECT = PACKAGE.parents[1]
 I18N = PACKAGE / "i18n"
@@ -21,6 +23,9 @@ DOMAIN = "ckanext-gbgopendata"
 def _messages_in_source() -> set[str]:
     with open(PROJECT / "babel.cfg", encoding="utf-8") as mapping:
         method_map, options_map = parse_mapping_cfg(mapping)
+    # Older Babel finds the "ckan" extractor only through pkg_resources,
+    # which current setuptools no longer ships: hand it the function.
+    method_map = [(pattern, extract_ckan if method == "ckan" else method) for pattern, method in method_map]
     found = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(PROJECT), method_map, options_map
