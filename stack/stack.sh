@@ -84,7 +84,7 @@ pg_data() {
 as_postgres() { runuser -u postgres -- "$@"; }
 
 pg_healthy() {
-  "$(pg_bindir)/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null
+  "$(pg_bindir)/pg_isready" -q -t 5 -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null
 }
 
 pg_psql() {
@@ -145,7 +145,8 @@ pg_stop() {
 redis_pidfile() { echo "$STACK_DIR/redis/redis.pid"; }
 
 redis_healthy() {
-  [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
+  # A hung server must count as unhealthy, not hang the check.
+  [ "$(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
 }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -204,9 +205,9 @@ solr_url() { echo "http://127.0.0.1:$SOLR_PORT/solr"; }
 
 solr_healthy() {
   local core
-  curl -fsS "$(solr_url)/admin/info/system?wt=json" 2>/dev/null | grep -q "\"solr-spec-version\":\"$SOLR_VERSION\"" || return 1
+  curl -fsS --max-time 10 "$(solr_url)/admin/info/system?wt=json" 2>/dev/null | grep -q "\"solr-spec-version\":\"$SOLR_VERSION\"" || return 1
   for core in $SOLR_CORES; do
-    curl -fsS "$(solr_url)/$core/admin/ping?wt=json" 2>/dev/null | grep -q '"status":"OK"' || return 1
+    curl -fsS --max-time 10 "$(solr_url)/$core/admin/ping?wt=json" 2>/dev/null | grep -q '"status":"OK"' || return 1
   done
 }
 
@@ -265,7 +266,7 @@ solr_start() {
     log "Solr: the installed CKAN ships another schema; restarting Solr with it"
   elif pid_alive "$SOLR_PIDFILE"; then
     log "Solr: process alive but not healthy; restarting it"
-  elif curl -fsS -o /dev/null "$(solr_url)/admin/info/system" 2>/dev/null; then
+  elif curl -fsS --max-time 10 -o /dev/null "$(solr_url)/admin/info/system" 2>/dev/null; then
     die "port $SOLR_PORT answers but is not this stack's Solr; stop that server first"
   fi
   kill_pidfile "$SOLR_PIDFILE"
