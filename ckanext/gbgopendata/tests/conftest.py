@@ -15,15 +15,19 @@ GOTEBORGS_KOMMUN_ORGNR = "2120001355"
 OPEN_CLASSIFICATION = {"confidentiality_level": "0", "integrity_level": "1", "availability_level": "1"}
 
 
-@pytest.fixture
-def clean_db(reset_db, migrate_db_for):
-    """CKAN's clean_db, plus the tables of the activity plugin.
+def reset_database(reset_db, migrate_db_for) -> None:
+    """CKAN's reset_db, plus the tables of the activity plugin.
 
     The portal runs the activity plugin, whose own migrations (for example
     activity.permission_labels) CKAN's reset_db does not apply.
     """
     reset_db()
     migrate_db_for("activity")
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for):
+    reset_database(reset_db, migrate_db_for)
 
 
 def organization_fields(**overrides: Any) -> dict[str, Any]:

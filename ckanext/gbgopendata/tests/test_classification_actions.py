@@ -12,11 +12,16 @@ from typing import Any
 import pytest
 
 import ckan.model as model
-import ckan.plugins as plugins
 from ckan.plugins import toolkit
 from ckan.tests import factories, helpers
 
-from ckanext.gbgopendata.tests.conftest import OPEN_CLASSIFICATION, dataset_fields, organization_fields, resource_fields
+from ckanext.gbgopendata.tests.conftest import (
+    OPEN_CLASSIFICATION,
+    dataset_fields,
+    organization_fields,
+    reset_database,
+    resource_fields,
+)
 
 RULE_SV = "Endast information med konfidentialitet nivå 0 får publiceras öppet"
 RULE_EN = "Only information at confidentiality level 0 may be published openly"
@@ -53,14 +58,11 @@ _names = itertools.count()
 
 
 @pytest.fixture(scope="class")
-def world(reset_db, reset_index, migrate_db_for):
+def world(_plugins_of_the_session, _app_of_the_session, reset_db, reset_index, migrate_db_for):
     """One organisation with a user in each role, for the whole class.
 
-    The plugins are loaded once for the class (CKAN's with_plugins would
-    reload them for each of the matrix's cases)."""
-    plugins.load_all()
-    reset_db()
-    migrate_db_for("activity")
+    The plugins and the app are the session's (see conftest)."""
+    reset_database(reset_db, migrate_db_for)
     reset_index()
     organization = factories.Organization(name="miljoforvaltningen", **organization_fields())
     users = {"sysadmin": factories.Sysadmin()}
@@ -71,7 +73,6 @@ def world(reset_db, reset_index, migrate_db_for):
         )
         users[role] = user
     yield {"organization": organization, "users": users}
-    plugins.unload_all()
 
 
 def _context(world: dict, role: str) -> dict[str, Any]:

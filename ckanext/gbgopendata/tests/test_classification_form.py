@@ -9,12 +9,11 @@ from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
 
 import ckan.model as model
-import ckan.plugins as plugins
 from ckan.tests import factories, helpers
-from ckan.tests.helpers import _get_test_app
 
 from ckanext.gbgopendata import classification
 from ckanext.gbgopendata.tests.conftest import (
+    reset_database,
     OPEN_CLASSIFICATION,
     dataset_fields,
     organization_fields,
@@ -27,10 +26,8 @@ RULE_EN = "Only information at confidentiality level 0 may be published openly"
 
 
 @pytest.fixture(scope="module")
-def world(reset_db, reset_index, migrate_db_for):
-    plugins.load_all()
-    reset_db()
-    migrate_db_for("activity")
+def world(_plugins_of_the_session, _app_of_the_session, reset_db, reset_index, migrate_db_for):
+    reset_database(reset_db, migrate_db_for)
     reset_index()
     organization = factories.Organization(name="trafikkontoret", **organization_fields())
     other = factories.Organization(name="miljoforvaltningen", **organization_fields())
@@ -40,9 +37,8 @@ def world(reset_db, reset_index, migrate_db_for):
         "editor": organization_member(organization, "editor"),
         "member": organization_member(organization, "member"),
         "outsider": organization_member(other, "admin"),
-        "app": _get_test_app(),
+        "app": _app_of_the_session,
     }
-    plugins.unload_all()
 
 
 _counter = iter(range(10_000))

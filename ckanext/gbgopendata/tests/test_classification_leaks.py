@@ -19,13 +19,12 @@ from urllib.parse import unquote
 
 import pytest
 
-import ckan.plugins as plugins
 from ckan.plugins import toolkit
 from ckan.tests import factories, helpers
-from ckan.tests.helpers import _get_test_app
 from ckan.tests.pytest_ckan.fixtures import FakeFileStorage
 
 from ckanext.gbgopendata.tests.conftest import (
+    reset_database,
     OPEN_CLASSIFICATION,
     dataset_fields,
     organization_fields,
@@ -37,10 +36,8 @@ LEVEL_1 = {**OPEN_CLASSIFICATION, "confidentiality_level": "1"}
 
 
 @pytest.fixture(scope="module")
-def world(reset_db, reset_index, migrate_db_for):
-    plugins.load_all()
-    reset_db()
-    migrate_db_for("activity")
+def world(_plugins_of_the_session, _app_of_the_session, reset_db, reset_index, migrate_db_for):
+    reset_database(reset_db, migrate_db_for)
     reset_index()
 
     token = "kanarie" + secrets.token_hex(5)  # the level-1 dataset's
@@ -162,9 +159,8 @@ def world(reset_db, reset_index, migrate_db_for):
         "upload": upload,
         "raised_dataset": raised_dataset,
         "activities": activities,
-        "app": _get_test_app(),
+        "app": _app_of_the_session,
     }
-    plugins.unload_all()
 
 
 def _headers(world: dict, viewer: str) -> dict[str, str]:
