@@ -73,7 +73,11 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def before_dataset_index(self, pkg_dict):
         return visibility.before_dataset_index(search.before_dataset_index(pkg_dict))
 
+    def after_dataset_create(self, context, pkg_dict):
+        publication.record_level_changes(context, pkg_dict["id"])
+
     def after_dataset_update(self, context, pkg_dict):
+        publication.record_level_changes(context, pkg_dict["id"])
         visibility.hide_past_activities([pkg_dict["id"]])
 
     # IPermissionLabels

@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ckan import model
+from ckan.lib import search
 from ckan.plugins import plugin_loaded, toolkit
 
+from ckanext.gbgopendata import model as gbg_model
 from ckanext.gbgopendata.logic import publication, visibility
 
 # --- writes ---------------------------------------------------------------------------
@@ -18,6 +20,9 @@ from ckanext.gbgopendata.logic import publication, visibility
 
 @toolkit.chained_action
 def package_create(up_func, context, data_dict):
+    # Who may write is answered before what is written (a 403, not a
+    # validation error, for someone who may not create at all).
+    toolkit.check_access("package_create", context, data_dict)
     data_dict = publication.prepare_save(context, data_dict, creating=True)
     return up_func(context, data_dict)
 
@@ -58,6 +63,33 @@ def bulk_update_private(up_func, context, data_dict):
 
 
 @toolkit.chained_action
+def package_owner_org_update(up_func, context, data_dict):
+    result = up_func(context, data_dict)
+    if context.get("defer_commit"):
+        return result  # called inside package_create/update, which index and commit
+    # CKAN commits the new owner but leaves the search index (which
+    # package_search and the cached package_show read) and the labels of past
+    # activities as they were: people of the old organisation would still
+    # find the dataset there.
+    pkg = model.Package.get(data_dict.get("id") or "")
+    if pkg is not None:
+        visibility.relabel_past_activities(pkg.id)
+        model.repo.commit()
+        search.rebuild(pkg.id)
+    return result
+
+
+@toolkit.chained_action
+def dataset_purge(up_func, context, data_dict):
+    pkg = model.Package.get(data_dict.get("id") or "")
+    result = up_func(context, data_dict)
+    if pkg is not None:
+        gbg_model.delete_classification_changes(pkg.id)
+        model.repo.commit()
+    return result
+
+
+@toolkit.chained_action
 def activity_create(up_func, context, data_dict):
     return up_func(context, visibility.activity_without_internal_fields(data_dict))
 
@@ -68,7 +100,53 @@ def activity_create(up_func, context, data_dict):
 @toolkit.side_effect_free
 @toolkit.chained_action
 def package_show(up_func, context, data_dict):
-    return visibility.present_dataset(context, up_func(context, data_dict))
+    return visibility.present_dataset(context, visibility.without_relationships(up_func(context, data_dict)))
+
+
+@toolkit.side_effect_free
+@toolkit.chained_action
+def current_package_list_with_resources(up_func, context, data_dict):
+    # CKAN calls its own package_search function here, not the action, so
+    # the internal fields are removed here.
+    return visibility.present_datasets(context, up_func(context, data_dict))
+
+
+@toolkit.side_effect_free
+@toolkit.chained_action
+def package_relationships_list(up_func, context, data_dict):
+    # CKAN checks only the datasets named in the request; the other end of
+    # each relationship (and its comment) is shown only to those who may
+    # read that dataset.
+    relationships = up_func(context, data_dict)
+    others = {}
+    for relationship in relationships:
+        for end in (relationship.get("subject"), relationship.get("object")):
+            pkg = model.Package.get(end or "")
+            if pkg is not None:
+                others[end] = pkg.id
+    readable = visibility.readable_package_ids(context, set(others.values()))
+    return [
+        relationship
+        for relationship in relationships
+        if all(others.get(end) in readable for end in (relationship.get("subject"), relationship.get("object")))
+    ]
+
+
+def _package_id_of(resource: Any) -> str | None:
+    return resource.get("package_id") if isinstance(resource, dict) else getattr(resource, "package_id", None)
+
+
+@toolkit.side_effect_free
+@toolkit.chained_action
+def resource_search(up_func, context, data_dict):
+    # CKAN filters on the private flag only: a dataset stored public that
+    # breaks the rule (labelled private) would be found. Search without
+    # paging, keep what the person may read, then page.
+    unpaged = {key: value for key, value in data_dict.items() if key not in ("limit", "offset")}
+    results = up_func(context, unpaged)["results"]
+    readable = visibility.readable_package_ids(context, {_package_id_of(r) for r in results} - {None})
+    kept = [resource for resource in results if _package_id_of(resource) in readable]
+    return {"count": len(kept), "results": _page(kept, data_dict)}
 
 
 @toolkit.side_effect_free
@@ -243,6 +321,11 @@ def get_actions() -> dict[str, Callable]:
         "bulk_update_public": bulk_update_public,
         "bulk_update_private": bulk_update_private,
         "package_show": package_show,
+        "package_owner_org_update": package_owner_org_update,
+        "dataset_purge": dataset_purge,
+        "current_package_list_with_resources": current_package_list_with_resources,
+        "package_relationships_list": package_relationships_list,
+        "resource_search": resource_search,
         "package_search": package_search,
         "package_list": package_list,
         "member_list": member_list,

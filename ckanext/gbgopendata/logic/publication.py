@@ -25,6 +25,7 @@ here too, because CKAN 2.11 writes it straight to the database.
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from ckan import model
@@ -45,9 +46,59 @@ SAVE = "gbgopendata_save"
 def stored_classification(pkg: model.Package) -> dict[str, Any]:
     """What a save needs to know about the dataset as it is stored."""
     extras = pkg.extras or {}
-    stored = {"id": pkg.id, "private": bool(pkg.private)}
+    stored = {
+        "id": pkg.id,
+        "private": bool(pkg.private),
+        "metadata_modified": pkg.metadata_modified.isoformat() if pkg.metadata_modified else None,
+    }
     stored.update({field: extras.get(field) for field in classification.CLASSIFICATION_FIELDS})
     return stored
+
+
+def dataset_types_under_the_rule() -> list[str]:
+    """The dataset types whose schema runs the publication rule. Any other
+    type would be validated by CKAN's default schema, past the rule, so no
+    dataset of another type may be written (fail closed: a new schema
+    without the rule is refused too, not trusted)."""
+    from ckanext.scheming.helpers import scheming_dataset_schemas
+
+    types = []
+    for dataset_type, schema in (scheming_dataset_schemas() or {}).items():
+        after = schema.get("after_validators") or ""
+        names = after.split() if isinstance(after, str) else list(after)
+        if "gbgopendata_publication_rule" in names:
+            types.append(dataset_type)
+    return types
+
+
+def _refuse_unknown_type(dataset_type: Any) -> None:
+    allowed = dataset_types_under_the_rule()
+    if dataset_type not in allowed:
+        raise toolkit.ValidationError(
+            {
+                "type": [
+                    toolkit._("{type} is not a dataset type of this catalogue. Allowed types: {allowed}").format(
+                        type=json.dumps(dataset_type, ensure_ascii=False), allowed=", ".join(allowed) or "–"
+                    )
+                ]
+            }
+        )
+
+
+def _locked_package(id_or_name: str) -> model.Package | None:
+    """The stored dataset, its row locked until this save commits or rolls
+    back: a concurrent save of the same dataset waits, and then reads what
+    this one wrote (no save decides on a state another is changing)."""
+    pkg = model.Package.get(id_or_name)
+    if pkg is None:
+        return None
+    return (
+        model.Session.query(model.Package)
+        .filter(model.Package.id == pkg.id)
+        .populate_existing()
+        .with_for_update()
+        .one()
+    )
 
 
 def prepare_save(context: dict, data_dict: dict, *, creating: bool) -> dict:
@@ -58,12 +109,45 @@ def prepare_save(context: dict, data_dict: dict, *, creating: bool) -> dict:
     # them out of logs and of other extensions' hooks.
     for field in classification.STAMP_FIELDS:
         data_dict.pop(field, None)
+    # The metadata_modified a client read: proof that a declassification
+    # was made on the current state (gbgopendata_declassification_check).
+    # package_patch drops it from the dict but passes the version it read
+    # (in the same action) as original_package: a patch names only the
+    # fields it changes, so it is made on the current state.
+    seen_modified = data_dict.pop("metadata_modified", None)
+    original = context.get("original_package") or {}
+    # Relationships are written by the package_relationship_* actions,
+    # which check both datasets; package_show no longer returns them.
+    for field in RELATIONSHIP_FIELDS:
+        if field in data_dict:
+            raise toolkit.ValidationError(
+                {field: [toolkit._("Relationships are changed with package_relationship_create, _update and _delete")]}
+            )
     stored = None
-    if not creating:
-        pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
-        stored = stored_classification(pkg) if pkg else None
-    context[SAVE] = {"stored": stored, "unpublished_level": None}
+    if creating:
+        if "type" in data_dict:
+            _refuse_unknown_type(data_dict["type"])
+    else:
+        pkg = _locked_package(data_dict.get("id") or data_dict.get("name") or "")
+        if pkg is not None:
+            # Who may write is answered before what is written; CKAN's check
+            # of the groups wants the stored dataset in the context.
+            context["package"] = pkg
+            toolkit.check_access("package_update", context, data_dict)
+            _refuse_unknown_type(data_dict["type"] if "type" in data_dict else pkg.type)
+            stored = stored_classification(pkg)
+            if not seen_modified and original.get("id") == pkg.id:
+                seen_modified = original.get("metadata_modified")
+    context[SAVE] = {
+        "stored": stored,
+        "seen_modified": seen_modified if isinstance(seen_modified, str) else None,
+        "unpublished_level": None,
+        "level_changes": {},
+    }
     return data_dict
+
+
+RELATIONSHIP_FIELDS = ("relationships_as_subject", "relationships_as_object")
 
 
 def unpublished_level(context: dict) -> str | None:
@@ -203,6 +287,52 @@ def gbgopendata_classification_stamp(key, data, errors, context):
     _replace_classification_extras(data, {**new_levels, **stamps})
 
 
+def gbgopendata_declassification_check(key, data, errors, context):
+    """Lowering confidentiality is a declassification: it is saved only when
+    the request shows it was made on the current state of the dataset (the
+    metadata_modified it read), so a stale full update cannot silently undo
+    a raise someone else just made. Notes every level change for the
+    classification change log, written with the save."""
+    stored = _stored(context, data)
+    old_levels = classification.classification_of(stored or {})
+    changes = {}
+    for field in classification.LEVEL_FIELDS:
+        if errors.get((field,)):
+            continue
+        new = _value(data, field)
+        if new != old_levels[field]:
+            changes[field] = (old_levels[field], new)
+    save = context.get(SAVE)
+    if save is not None:
+        save["level_changes"] = changes
+    old, new = changes.get("confidentiality_level", (None, None))
+    if stored is None or old is None or new is None or int(new) >= int(old):
+        return
+    seen = (save or {}).get("seen_modified")
+    if seen is None or seen != stored.get("metadata_modified"):
+        errors.setdefault(("confidentiality_level",), []).append(
+            toolkit._(
+                "Lowering the confidentiality level (from {old} to {new}) is a declassification and is only "
+                "saved on the current version of the dataset, but this save was made on an older version or "
+                "does not say which (metadata_modified). Reload the dataset, check its classification and "
+                "save again."
+            ).format(old=old, new=new)
+        )
+
+
+def record_level_changes(context: dict, dataset_id: str) -> None:
+    """Adds the level changes of the save that just passed validation to
+    the classification change log, in the same transaction."""
+    save = context.get(SAVE) or {}
+    changes = save.get("level_changes")
+    if not changes:
+        return
+    save["level_changes"] = {}
+    from ckanext.gbgopendata import model as gbg_model
+
+    gbg_model.record_classification_changes(dataset_id, changes, _acting_user_id(context))
+
+
 def gbgopendata_unpublish_on_raise(key, data, errors, context):
     """Raising confidentiality above 0 on a public dataset makes it private
     in the same save, whatever the request says about `private`."""
@@ -235,6 +365,7 @@ def get_validators() -> dict[str, Any]:
         "gbgopendata_classification_level": gbgopendata_classification_level,
         "gbgopendata_not_from_input": gbgopendata_not_from_input,
         "gbgopendata_classification_stamp": gbgopendata_classification_stamp,
+        "gbgopendata_declassification_check": gbgopendata_declassification_check,
         "gbgopendata_unpublish_on_raise": gbgopendata_unpublish_on_raise,
         "gbgopendata_publication_rule": gbgopendata_publication_rule,
     }

@@ -72,13 +72,23 @@ def open_catalogue_datasets(datasets: Iterable[dict[str, Any]]) -> list[dict[str
 
 class PermissionLabels(DefaultPermissionLabels):
     """CKAN's labels, except that a public dataset which breaks the
-    publication rule is labelled as if it were private (fail closed)."""
+    publication rule, or whose type has no schema that runs the rule, is
+    labelled as if it were private (fail closed)."""
 
     def get_dataset_labels(self, dataset_obj: model.Package) -> list[str]:
         labels = super().get_dataset_labels(dataset_obj)
-        if labels == ["public"] and not classification.may_be_public(stored_dataset(dataset_obj)):
+        if labels == ["public"] and (
+            dataset_obj.type not in _types_under_the_rule()
+            or not classification.may_be_public(stored_dataset(dataset_obj))
+        ):
             return _private_labels(dataset_obj)
         return labels
+
+
+def _types_under_the_rule() -> list[str]:
+    from ckanext.gbgopendata.logic.publication import dataset_types_under_the_rule
+
+    return dataset_types_under_the_rule()
 
 
 def _private_labels(dataset_obj: model.Package) -> list[str]:
@@ -180,6 +190,17 @@ def shows_internal_fields(context: dict, dataset: dict[str, Any], cache: dict | 
     return _can_edit(context, dataset, {} if cache is None else cache)
 
 
+def without_relationships(dataset: Any) -> Any:
+    """A dataset without CKAN's relationship lists: they name the other
+    dataset and carry a comment whoever may see that one, and CKAN 2.12's
+    search indexing fails on them (its default show schema drops the
+    relationship's package ids, then the indexer reads them). They are read
+    through package_relationships_list, which checks both ends."""
+    if not isinstance(dataset, dict):
+        return dataset
+    return {key: value for key, value in dataset.items() if key not in ("relationships_as_subject", "relationships_as_object")}
+
+
 def present_dataset(context: dict, dataset: Any, cache: dict | None = None) -> Any:
     if not isinstance(dataset, dict) or shows_internal_fields(context, dataset, cache):
         return dataset
@@ -212,6 +233,21 @@ def activity_without_internal_fields(activity: dict[str, Any]) -> dict[str, Any]
     if isinstance(data, dict) and isinstance(data.get("package"), dict):
         activity = dict(activity, data=dict(data, package=strip_internal_fields(data["package"])))
     return activity
+
+
+def relabel_past_activities(package_id: str) -> None:
+    """Gives all activities of a dataset its current labels (after it moved
+    to another organisation, the old one's members no longer see them)."""
+    if not plugin_loaded("activity"):
+        return
+    from ckanext.activity.model import Activity
+
+    pkg = model.Package.get(package_id)
+    if pkg is None:
+        return
+    model.Session.query(Activity).filter(Activity.object_id == pkg.id).update(
+        {"permission_labels": dataset_labels(pkg)}, synchronize_session=False
+    )
 
 
 def hide_past_activities(package_ids: Iterable[str]) -> None:

@@ -16,13 +16,11 @@ OPEN_CLASSIFICATION = {"confidentiality_level": "0", "integrity_level": "1", "av
 
 
 def reset_database(reset_db, migrate_db_for) -> None:
-    """CKAN's reset_db, plus the tables of the activity plugin.
-
-    The portal runs the activity plugin, whose own migrations (for example
-    activity.permission_labels) CKAN's reset_db does not apply.
-    """
+    """CKAN's reset_db, plus the tables of the activity plugin and of this
+    extension, whose own migrations CKAN's reset_db does not apply."""
     reset_db()
     migrate_db_for("activity")
+    migrate_db_for("gbgopendata")
 
 
 @pytest.fixture
