@@ -42,6 +42,7 @@ def stored_dataset(pkg: model.Package) -> dict[str, Any]:
     dataset.update(
         id=pkg.id,
         name=pkg.name,
+        type=pkg.type,
         private=bool(pkg.private),
         state=pkg.state,
         owner_org=pkg.owner_org,
@@ -52,11 +53,13 @@ def stored_dataset(pkg: model.Package) -> dict[str, Any]:
 
 
 def in_open_catalogue(dataset: dict[str, Any]) -> bool:
-    """Whether a dataset belongs in the open catalogue: public, active and
-    meeting the publication rule. Every catalogue endpoint must ask this."""
+    """Whether a dataset belongs in the open catalogue: public, active, of a
+    type whose schema runs the rule, and meeting the publication rule.
+    Every catalogue endpoint must ask this."""
     return (
         not dataset.get("private")
         and dataset.get("state", "active") == "active"
+        and dataset.get("type", "dataset") in _types_under_the_rule()
         and classification.may_be_public(dataset)
     )
 
