@@ -256,6 +256,26 @@ def classification_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bo
     return classification_of(old) != classification_of(new)
 
 
+def type_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker]:
+    """Condition 0 of the publication rule: the dataset is of a type whose
+    schema runs the rule (a dataset of another type was written past it)."""
+    from ckanext.gbgopendata.dataset_types import DEFAULT_TYPE, types_under_the_rule
+
+    dataset_type = dataset.get("type") or DEFAULT_TYPE
+    if dataset_type in types_under_the_rule():
+        return []
+    return [
+        PublicationBlocker(
+            code="type_without_rule",
+            field="type",
+            sv=f"Datamängden har typen {dataset_type!r}, som katalogen inte har något schema för. Bara datamängder "
+            "av katalogens typer (som valideras mot publiceringsregeln) får vara publika.",
+            en=f"The dataset has the type {dataset_type!r}, for which the catalogue has no schema. Only datasets of "
+            "the catalogue's types (validated against the publication rule) may be public.",
+        )
+    ]
+
+
 def publication_blockers(
     dataset: Mapping[str, Any], *, open_licenses: Collection[str] | None = None
 ) -> list[PublicationBlocker]:
@@ -263,6 +283,8 @@ def publication_blockers(
     may be public. `open_licenses` defaults to the configured
     ckanext.gbgopendata.open_licenses."""
     blockers: list[PublicationBlocker] = []
+    # Condition 0, the dataset type: only a type whose schema runs this rule.
+    blockers.extend(type_blockers(dataset))
     # Condition 1, classification: confidentiality level 0 only.
     blockers.extend(classification_blockers(dataset))
     # Condition 2, licence: an open licence only.

@@ -239,7 +239,10 @@ def publication_check(make_private: bool) -> None:
             for blocker in blockers:
                 click.echo(f"  {dataset['name']}: {blocker.bilingual()}")
             if make_private:
-                toolkit.get_action("package_patch")(dict(context), {"id": dataset_id, "private": True})
+                if any(blocker.code == "type_without_rule" for blocker in blockers):
+                    _make_private_past_the_schema(dataset_id)
+                else:
+                    toolkit.get_action("package_patch")(dict(context), {"id": dataset_id, "private": True})
                 made_private += 1
                 click.echo("  " + toolkit._("{dataset}: made private").format(dataset=dataset["name"]))
         remaining = breaking - made_private
@@ -251,3 +254,20 @@ def publication_check(make_private: bool) -> None:
         )
     if remaining:
         raise SystemExit(1)
+
+
+def _make_private_past_the_schema(dataset_id: str) -> None:
+    """A dataset of a type the catalogue has no schema for cannot be saved
+    through package_update (which refuses the type); making it private is
+    the one change it may have, written as CKAN's bulk_update_private does."""
+    import ckan.model as model
+    from ckan.lib import search
+
+    from ckanext.gbgopendata.logic import visibility
+
+    pkg = model.Package.get(dataset_id)
+    pkg.private = True
+    model.repo.commit()
+    visibility.hide_past_activities([pkg.id])
+    model.repo.commit()
+    search.rebuild(pkg.id)

@@ -32,7 +32,7 @@ from ckan import model
 from ckan.lib.navl.dictization_functions import StopOnError, missing, unflatten
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import classification
+from ckanext.gbgopendata import classification, dataset_types
 
 # Context key of this module: what the chained action knows about the save,
 # and what the validators found. A dict, because validators get a copy of
@@ -55,24 +55,8 @@ def stored_classification(pkg: model.Package) -> dict[str, Any]:
     return stored
 
 
-def dataset_types_under_the_rule() -> list[str]:
-    """The dataset types whose schema runs the publication rule. Any other
-    type would be validated by CKAN's default schema, past the rule, so no
-    dataset of another type may be written (fail closed: a new schema
-    without the rule is refused too, not trusted)."""
-    from ckanext.scheming.helpers import scheming_dataset_schemas
-
-    types = []
-    for dataset_type, schema in (scheming_dataset_schemas() or {}).items():
-        after = schema.get("after_validators") or ""
-        names = after.split() if isinstance(after, str) else list(after)
-        if "gbgopendata_publication_rule" in names:
-            types.append(dataset_type)
-    return types
-
-
 def _refuse_unknown_type(dataset_type: Any) -> None:
-    allowed = dataset_types_under_the_rule()
+    allowed = dataset_types.types_under_the_rule()
     if dataset_type not in allowed:
         raise toolkit.ValidationError(
             {

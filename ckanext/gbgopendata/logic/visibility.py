@@ -53,13 +53,11 @@ def stored_dataset(pkg: model.Package) -> dict[str, Any]:
 
 
 def in_open_catalogue(dataset: dict[str, Any]) -> bool:
-    """Whether a dataset belongs in the open catalogue: public, active, of a
-    type whose schema runs the rule, and meeting the publication rule.
-    Every catalogue endpoint must ask this."""
+    """Whether a dataset belongs in the open catalogue: public, active and
+    meeting the publication rule. Every catalogue endpoint must ask this."""
     return (
         not dataset.get("private")
         and dataset.get("state", "active") == "active"
-        and dataset.get("type", "dataset") in _types_under_the_rule()
         and classification.may_be_public(dataset)
     )
 
@@ -75,23 +73,13 @@ def open_catalogue_datasets(datasets: Iterable[dict[str, Any]]) -> list[dict[str
 
 class PermissionLabels(DefaultPermissionLabels):
     """CKAN's labels, except that a public dataset which breaks the
-    publication rule, or whose type has no schema that runs the rule, is
-    labelled as if it were private (fail closed)."""
+    publication rule is labelled as if it were private (fail closed)."""
 
     def get_dataset_labels(self, dataset_obj: model.Package) -> list[str]:
         labels = super().get_dataset_labels(dataset_obj)
-        if labels == ["public"] and (
-            dataset_obj.type not in _types_under_the_rule()
-            or not classification.may_be_public(stored_dataset(dataset_obj))
-        ):
+        if labels == ["public"] and not classification.may_be_public(stored_dataset(dataset_obj)):
             return _private_labels(dataset_obj)
         return labels
-
-
-def _types_under_the_rule() -> list[str]:
-    from ckanext.gbgopendata.logic.publication import dataset_types_under_the_rule
-
-    return dataset_types_under_the_rule()
 
 
 def _private_labels(dataset_obj: model.Package) -> list[str]:

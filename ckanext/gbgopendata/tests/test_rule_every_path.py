@@ -343,3 +343,22 @@ def test_the_index_rebuild_indexes_a_catalogue_with_relationships(organization, 
     search.rebuild()
     found = helpers.call_action("package_search", context=_as(sysadmin), q="*:*", include_private=True, rows=100)
     assert sorted(d["name"] for d in found["results"]) == names
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_the_publication_check_finds_a_dataset_of_another_type_and_makes_it_private(organization, cli):
+    from ckan.cli.cli import ckan as ckan_command
+
+    pkg = model.Package(name="annan-typ", title="Annan typ", type="harvest", private=False,
+                        owner_org=organization["id"], license_id="CC0-1.0")
+    pkg.extras = {**OPEN_CLASSIFICATION}
+    model.Session.add(pkg)
+    model.repo.commit()
+    found = cli.invoke(ckan_command, ["gbgopendata", "publication-check"])
+    assert found.exit_code == 1, found.output
+    assert "annan-typ: " in found.output and "'harvest'" in found.output
+    fixed = cli.invoke(ckan_command, ["gbgopendata", "publication-check", "--make-private"])
+    assert fixed.exit_code == 0, fixed.output
+    model.Session.remove()
+    assert model.Package.get("annan-typ").private is True
+    assert cli.invoke(ckan_command, ["gbgopendata", "publication-check"]).exit_code == 0

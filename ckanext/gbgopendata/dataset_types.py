@@ -1,0 +1,21 @@
+"""Which dataset types the catalogue has: those whose scheming schema runs
+the publication rule. A dataset of any other type would be validated by
+CKAN's default schema, past the rule, so it may not be written and may not
+be public (fail closed: a new schema without the rule is not trusted)."""
+from __future__ import annotations
+
+RULE_VALIDATOR = "gbgopendata_publication_rule"
+# CKAN's type for a dataset that names none.
+DEFAULT_TYPE = "dataset"
+
+
+def types_under_the_rule() -> list[str]:
+    from ckanext.scheming.helpers import scheming_dataset_schemas
+
+    types = []
+    for dataset_type, schema in (scheming_dataset_schemas() or {}).items():
+        after = schema.get("after_validators") or ""
+        names = after.split() if isinstance(after, str) else list(after)
+        if RULE_VALIDATOR in names:
+            types.append(dataset_type)
+    return types
