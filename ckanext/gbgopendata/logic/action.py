@@ -6,6 +6,7 @@ actions only put them on CKAN's paths.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from ckan import model
@@ -154,13 +155,20 @@ def resource_search(up_func, context, data_dict):
 def package_search(up_func, context, data_dict):
     open_catalogue = context.get(visibility.OPEN_CATALOGUE)
     if open_catalogue:
-        data_dict = dict(data_dict, include_private=False, include_drafts=False, include_deleted=False)
+        # Filtered in Solr, so pages come back full and totals are right.
+        data_dict = dict(
+            data_dict,
+            include_private=False,
+            include_drafts=False,
+            include_deleted=False,
+            fq=visibility.open_catalogue_filter(data_dict.get("fq")),
+        )
     result = up_func(context, data_dict)
     results = result.get("results") or []
     if open_catalogue:
-        kept = visibility.open_catalogue_datasets(results)
-        result["count"] = max(0, result.get("count", 0) - (len(results) - len(kept)))
-        result["results"] = kept
+        # A safety net that should drop nothing: the index is filtered by the
+        # labels computed when the dataset was indexed.
+        result["results"] = visibility.open_catalogue_datasets(results)
     else:
         result["results"] = visibility.present_datasets(context, results)
     return result
@@ -279,12 +287,41 @@ def format_autocomplete(up_func, context, data_dict):
 # --- the open catalogue (ckanext-dcat) ------------------------------------------------------
 
 
+# Characters that may not stand in an IRI (RFC 3987), and so in the paging
+# links ckanext-dcat writes from the raw request parameters.
+_NOT_IN_AN_IRI = re.compile(r'[\s<>"{}|\\^`]')
+
+
+def _refuse_parameters_that_break_paging_links(data_dict: dict) -> None:
+    """ckanext-dcat copies q, fq, modified_since and profiles unencoded into
+    the catalogue's paging links, and the RDF serialiser then fails on a
+    space or a brace: refuse such a value, naming it, instead of a 500."""
+    errors = {}
+    for name in ("q", "fq", "modified_since"):
+        value = data_dict.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str) or _NOT_IN_AN_IRI.search(value):
+            errors[name] = [
+                toolkit._(
+                    "The catalogue's search parameters may not contain spaces or any of the characters "
+                    '< > " { } | \\ ^ `'
+                )
+            ]
+    if errors:
+        raise toolkit.ValidationError(errors)
+
+
 def _open_catalogue(name: str) -> Callable:
     """A DCAT action that serves only the open catalogue: public datasets
     that meet the publication rule, without internal fields, whoever asks."""
 
     def action(up_func, context, data_dict):
+        _refuse_parameters_that_break_paging_links(data_dict)
         context[visibility.OPEN_CATALOGUE] = True
+        # ckanext-dcat passes `fq` on to package_search: the filter holds even
+        # if it stopped passing this context on.
+        data_dict = dict(data_dict, fq=visibility.open_catalogue_filter(data_dict.get("fq")))
         return up_func(context, data_dict)
 
     action.__name__ = name

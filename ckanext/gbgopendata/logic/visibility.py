@@ -62,6 +62,22 @@ def in_open_catalogue(dataset: dict[str, Any]) -> bool:
     )
 
 
+# The open catalogue in the search index: permission label "public", which
+# only an active, non-private dataset meeting the publication rule carries
+# (PermissionLabels below).
+OPEN_CATALOGUE_FQ = "+permission_labels:public +capacity:public"
+
+
+def open_catalogue_filter(fq: Any) -> str:
+    """A Solr filter query for the open catalogue, keeping a caller's own
+    filter (which can only narrow it: every clause here is required)."""
+    if isinstance(fq, str) and fq.strip():
+        if OPEN_CATALOGUE_FQ in fq:
+            return fq
+        return f"{OPEN_CATALOGUE_FQ} +({fq})"
+    return OPEN_CATALOGUE_FQ
+
+
 def open_catalogue_datasets(datasets: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The datasets of `datasets` that belong in the open catalogue, without
     their internal fields."""
