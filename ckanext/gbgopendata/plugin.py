@@ -29,7 +29,7 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     plugins.implements(plugins.IFacets, inherit=True)
     plugins.implements(IDCATURIGenerator, inherit=True)
     plugins.implements(plugins.IPermissionLabels)
-    plugins.implements(plugins.IMiddleware, inherit=True)
+    plugins.implements(plugins.IBlueprint)
 
     # IConfigurer
 
@@ -88,10 +88,10 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def get_user_dataset_labels(self, user_obj):
         return visibility.user_dataset_labels(user_obj)
 
-    # IMiddleware
+    # IBlueprint
 
-    def make_middleware(self, app, config):
-        return views.handle_publication_errors(app)
+    def get_blueprint(self):
+        return views.get_blueprints()
 
     # IDCATURIGenerator
 

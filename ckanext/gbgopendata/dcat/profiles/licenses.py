@@ -1,4 +1,4 @@
-"""ckanext-dcat profiles of Göteborgs Stad's catalogue.
+"""The `gbgopendata_licenses` profile of Göteborgs Stad's catalogue.
 
 `gbgopendata_licenses` runs after `euro_dcat_ap_3` and puts the licences in
 the form DCAT-AP-SE asks for: the canonical Creative Commons URI on every
