@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as toolkit
 
-from ckanext.gbgopendata import licenses, search, vocabularies
+from ckanext.gbgopendata import licenses, publishers, search, vocabularies
 
 FORM_GROUPS = ("mandatory", "recommended", "optional")
 
@@ -123,11 +123,6 @@ def gbgopendata_license_title(value: Any) -> str:
     return licence.title(gbgopendata_lang()) if licence else (value or "")
 
 
-def gbgopendata_license_explanation(value: Any) -> str:
-    licence = gbgopendata_license(value)
-    return licence.explanation(gbgopendata_lang()) if licence else ""
-
-
 def gbgopendata_license_choices() -> list[dict[str, Any]]:
     """The licences for the form: recommended ones first, each saying
     whether a public dataset may carry it."""
@@ -185,9 +180,9 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "get_translated": get_translated,
         "gbgopendata_license": gbgopendata_license,
         "gbgopendata_license_title": gbgopendata_license_title,
-        "gbgopendata_license_explanation": gbgopendata_license_explanation,
         "gbgopendata_license_choices": gbgopendata_license_choices,
         "gbgopendata_default_license": gbgopendata_default_license,
         "gbgopendata_effective_license": gbgopendata_effective_license,
         "gbgopendata_attribution": gbgopendata_attribution,
+        "gbgopendata_format_orgnr": publishers.format_orgnr,
     }

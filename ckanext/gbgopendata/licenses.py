@@ -317,27 +317,12 @@ def attribution_text(publisher: Mapping[str, str], title: Mapping[str, str]) -> 
 
 
 def publisher_names(dataset: Mapping[str, Any]) -> dict[str, str]:
-    """The publishing organisation's name in sv and en."""
-    organization = dataset.get("organization") or {}
-    names = _translations(organization.get("title_translated"))
-    if not names and (organization.get("id") or dataset.get("owner_org")):
-        from ckan.plugins import toolkit
+    """The publishing organisation's name in sv and en (from the
+    organisations read once per request, not one lookup per dataset)."""
+    from ckanext.gbgopendata import publishers
 
-        try:
-            shown = toolkit.get_action("organization_show")(
-                {"ignore_auth": True},
-                {
-                    "id": organization.get("id") or dataset["owner_org"],
-                    "include_datasets": False,
-                    "include_users": False,
-                    "include_groups": False,
-                    "include_tags": False,
-                    "include_followers": False,
-                },
-            )
-        except toolkit.ObjectNotFound:
-            shown = {}
-        names = _translations(shown.get("title_translated")) or _translations(shown.get("title"))
+    names = publishers.publisher_names(dict(dataset))
+    organization = dataset.get("organization") or {}
     if not names and organization.get("title"):
         names = {"sv": organization["title"]}
     return names

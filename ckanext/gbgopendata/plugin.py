@@ -96,10 +96,4 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     # IDCATURIGenerator
 
     def publisher_uri(self, dataset_dict, default_uri):
-        return publishers.dataset_publisher_uri(dataset_dict, _show_organization) or default_uri
-
-
-def _show_organization(organization_id: str) -> dict:
-    return toolkit.get_action("organization_show")(
-        {"ignore_auth": True}, {"id": organization_id, "include_datasets": False}
-    )
+        return publishers.dataset_publisher_uri(dataset_dict) or default_uri

@@ -42,3 +42,29 @@ def test_departments_sharing_an_orgnr_share_one_publisher_in_the_catalogue(app):
         URIRef("http://dataportal.se/organisation/SE2120001355"),
         URIRef("http://dataportal.se/organisation/SE5563626794"),
     }
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_serialising_the_catalogue_reads_no_organisation_per_dataset(app, monkeypatch):
+    """The publisher URI and the CC BY attribution need the organisation's
+    orgnr and names: they come from one read of all organisations per
+    request, not from an organization_show per dataset."""
+    import ckan.logic
+
+    for name, licence in [("trafikkontoret", "CC-BY-4.0"), ("miljoforvaltningen", "CC0-1.0")]:
+        organization = factories.Organization(name=name, **organization_fields(title_translated={"sv": name.title()}))
+        for number in range(6):
+            factories.Dataset(owner_org=organization["id"], license_id=licence, resources=[
+                {"url": f"https://goteborg.se/{name}/{number}.csv", "format": "text/csv"}], **dataset_fields())
+    calls = []
+    original = ckan.logic._actions["organization_show"]
+    monkeypatch.setitem(ckan.logic._actions, "organization_show",
+                        lambda context, data_dict: calls.append(data_dict) or original(context, data_dict))
+    body = app.get("/catalog.ttl").get_data(as_text=True)
+    assert body.count("dcat:Dataset") >= 12 or body.count("a dcat:Dataset") == 12
+    assert "Trafikkontoret, " in body  # the CC BY attribution names the publisher
+    assert "dataportal.se/organisation/SE2120001355" in body
+    # ckanext-dcat's euro_dcat_ap profile looks each organisation up once
+    # (its own cache); nothing looks one up per dataset.
+    ids = [call["id"] for call in calls]
+    assert len(ids) == len(set(ids)) <= 2
