@@ -1,35 +1,12 @@
-"""Information-security classification and the publication rule.
-
-Pure functions, no CKAN calls: the validators, the auth functions, the
-checklist page and the DCAT endpoints all ask `publication_blockers` whether a
-dataset may be public, so the rule lives here and nowhere else.
+"""Göteborgs Stad's information-security classification: the three aspects,
+their levels and the city's definitions (sv/en), and how a dataset's levels
+are read. Pure data and functions, no CKAN calls. The publication rule's
+classification condition is in rule.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Collection, Mapping
-
-
-@dataclass(frozen=True)
-class PublicationBlocker:
-    """One unmet condition for making a dataset public.
-
-    `field` names the dataset field the publisher must change; `sv` and `en`
-    say why, for people; `code` is stable, for programs and tests.
-    """
-
-    code: str
-    field: str
-    sv: str
-    en: str
-
-    def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.sv
-
-    def bilingual(self) -> str:
-        """Swedish and English together, for errors that must name the rule
-        in both languages whatever the request's language."""
-        return f"{self.sv} / {self.en}"
+from typing import Any, Mapping
 
 
 # --- Göteborgs Stads riktlinjer för informationssäkerhet ------------------------
@@ -199,100 +176,5 @@ def classification_of(dataset: Mapping[str, Any]) -> dict[str, str | None]:
     return levels
 
 
-def classification_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker]:
-    """Condition 1 of the publication rule: a complete classification, with
-    confidentiality at level 0."""
-    levels = classification_of(dataset)
-    blockers = []
-    confidentiality = levels["confidentiality_level"]
-    if confidentiality is None:
-        blockers.append(
-            PublicationBlocker(
-                code="confidentiality_unclassified",
-                field="confidentiality_level",
-                sv="Endast information med konfidentialitet nivå 0 får publiceras öppet, och datamängden saknar "
-                "klassning av konfidentialitet. En datamängd utan giltig klassning får bara vara privat.",
-                en="Only information at confidentiality level 0 may be published openly, and the dataset has no "
-                "confidentiality classification. A dataset without a valid classification may only be private.",
-            )
-        )
-    elif confidentiality != OPEN_CONFIDENTIALITY_LEVEL:
-        name = level_definition("confidentiality", confidentiality)
-        blockers.append(
-            PublicationBlocker(
-                code="confidentiality_above_0",
-                field="confidentiality_level",
-                sv=f"Endast information med konfidentialitet nivå 0 får publiceras öppet. Datamängden har "
-                f"konfidentialitet {name.name_sv.lower()} och får bara vara privat.",
-                en=f"Only information at confidentiality level 0 may be published openly. The dataset has "
-                f"confidentiality {name.name_en.lower()} and may only be private.",
-            )
-        )
-    for other in ASPECTS[1:]:
-        if levels[other.field] is None:
-            blockers.append(
-                PublicationBlocker(
-                    code=f"{other.name}_unclassified",
-                    field=other.field,
-                    sv=f"Klassningen är ofullständig: {other.sv.lower()} saknar nivå. En datamängd utan "
-                    "fullständig klassning (konfidentialitet, riktighet och tillgänglighet) får bara vara privat.",
-                    en=f"The classification is incomplete: {other.en.lower()} has no level. A dataset without "
-                    "a complete classification (confidentiality, integrity and availability) may only be private.",
-                )
-            )
-    return blockers
-
-
-def unpublished_by_raise(currently_public: bool, dataset: Mapping[str, Any]) -> bool:
-    """Whether saving `dataset` over a public one makes it private: raising
-    confidentiality above 0 always succeeds and unpublishes (fail closed, so
-    sensitive data never stays public because a form still said "Public")."""
-    return currently_public and any(
-        blocker.code == "confidentiality_above_0" for blocker in publication_blockers(dataset)
-    )
-
-
 def classification_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     return classification_of(old) != classification_of(new)
-
-
-def type_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker]:
-    """Condition 0 of the publication rule: the dataset is of a type whose
-    schema runs the rule (a dataset of another type was written past it)."""
-    from ckanext.gbgopendata.dataset_types import DEFAULT_TYPE, types_under_the_rule
-
-    dataset_type = dataset.get("type") or DEFAULT_TYPE
-    if dataset_type in types_under_the_rule():
-        return []
-    return [
-        PublicationBlocker(
-            code="type_without_rule",
-            field="type",
-            sv=f"Datamängden har typen {dataset_type!r}, som katalogen inte har något schema för. Bara datamängder "
-            "av katalogens typer (som valideras mot publiceringsregeln) får vara publika.",
-            en=f"The dataset has the type {dataset_type!r}, for which the catalogue has no schema. Only datasets of "
-            "the catalogue's types (validated against the publication rule) may be public.",
-        )
-    ]
-
-
-def publication_blockers(
-    dataset: Mapping[str, Any], *, open_licenses: Collection[str] | None = None
-) -> list[PublicationBlocker]:
-    """Every condition that keeps `dataset` from being public; empty when it
-    may be public. `open_licenses` defaults to the configured
-    ckanext.gbgopendata.open_licenses."""
-    blockers: list[PublicationBlocker] = []
-    # Condition 0, the dataset type: only a type whose schema runs this rule.
-    blockers.extend(type_blockers(dataset))
-    # Condition 1, classification: confidentiality level 0 only.
-    blockers.extend(classification_blockers(dataset))
-    # Condition 2, licence: an open licence only.
-    from ckanext.gbgopendata.licenses import license_blockers  # here: licenses imports this module
-
-    blockers.extend(license_blockers(dataset, open_licenses=open_licenses))
-    return blockers
-
-
-def may_be_public(dataset: Mapping[str, Any]) -> bool:
-    return not publication_blockers(dataset)

@@ -8,7 +8,7 @@ from typing import Any, Callable
 from ckan import authz, model
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import classification
+from ckanext.gbgopendata import classification, rule
 
 
 def _lang() -> str:
@@ -23,12 +23,12 @@ def gbgopendata_classification_choices(field: dict) -> list[dict[str, Any]]:
     ]
 
 
-def _choice_blocker(field_name: str, level: str) -> classification.PublicationBlocker | None:
+def _choice_blocker(field_name: str, level: str) -> rule.PublicationBlocker | None:
     """The rule's objection to this one choice, everything else being
     publishable: what the form says when the choice is made."""
     publishable = {field: classification.OPEN_CONFIDENTIALITY_LEVEL for field in classification.LEVEL_FIELDS}
     publishable[field_name] = level
-    for blocker in classification.publication_blockers(publishable):
+    for blocker in rule.publication_blockers(publishable):
         if blocker.field == field_name:
             return blocker
     return None

@@ -218,7 +218,7 @@ def publication_check(make_private: bool) -> None:
     """
     import ckan.model as model
 
-    from ckanext.gbgopendata import classification
+    from ckanext.gbgopendata import rule
 
     flask_app = click.get_current_context().meta["flask_app"]
     with flask_app.test_request_context():
@@ -232,7 +232,7 @@ def publication_check(make_private: bool) -> None:
         breaking = made_private = 0
         for (dataset_id,) in public:
             dataset = toolkit.get_action("package_show")(dict(context, use_cache=False), {"id": dataset_id})
-            blockers = classification.publication_blockers(dataset)
+            blockers = rule.publication_blockers(dataset)
             if not blockers:
                 continue
             breaking += 1

@@ -13,7 +13,7 @@ from ckan import model
 from ckan.lib import search
 from ckan.plugins import plugin_loaded, toolkit
 
-from ckanext.gbgopendata import model as gbg_model
+from ckanext.gbgopendata import model as gbg_model, rule
 from ckanext.gbgopendata.logic import publication, visibility
 
 # --- writes ---------------------------------------------------------------------------
@@ -41,8 +41,9 @@ def package_update(up_func, context, data_dict):
 @toolkit.chained_action
 def bulk_update_public(up_func, context, data_dict):
     # CKAN 2.11 writes `private` straight to the database here, past
-    # package_update: every dataset is checked first, and one that may not
-    # be public fails the whole request, so nothing is published.
+    # package_update (2.12 saves each dataset through it): every dataset is
+    # checked first either way, and one that may not be public fails the
+    # whole request, so nothing is published.
     toolkit.check_access("bulk_update_public", context, data_dict)
     messages = publication.bulk_publication_errors(data_dict.get("datasets"), data_dict.get("org_id"))
     if messages:
@@ -54,7 +55,8 @@ def bulk_update_public(up_func, context, data_dict):
 def bulk_update_private(up_func, context, data_dict):
     result = up_func(context, data_dict)
     # CKAN 2.11 writes `private` straight to the database here, past
-    # package_update and its hooks.
+    # package_update and its hooks (2.12 saves through package_update, where
+    # this is already done; doing it again is harmless).
     datasets = data_dict.get("datasets") or []
     datasets = [datasets] if isinstance(datasets, str) else datasets
     visibility.hide_past_activities([dataset for dataset in datasets if isinstance(dataset, str)])
@@ -333,7 +335,7 @@ def dcat_dataset_show(up_func, context, data_dict):
     pkg = model.Package.get(data_dict.get("id") or "")
     # Not found, rather than forbidden: the open catalogue does not say
     # which datasets exist outside it.
-    if pkg is None or not visibility.in_open_catalogue(visibility.stored_dataset(pkg)):
+    if pkg is None or not visibility.in_open_catalogue(rule.dataset_from_model(pkg)):
         toolkit.check_access("dcat_dataset_show", context, data_dict)
         raise toolkit.ObjectNotFound(toolkit._("Dataset not found"))
     context[visibility.OPEN_CATALOGUE] = True

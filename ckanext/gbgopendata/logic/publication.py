@@ -1,6 +1,6 @@
 """The publication rule in the write path.
 
-`classification.publication_blockers` decides whether a dataset may be
+`rule.publication_blockers` decides whether a dataset may be
 public; this module makes every write obey it.
 
 package_create and package_update (and with them package_patch,
@@ -32,7 +32,7 @@ from ckan import model
 from ckan.lib.navl.dictization_functions import StopOnError, missing, unflatten
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import classification, dataset_types
+from ckanext.gbgopendata import classification, dataset_types, rule
 
 # Context key of this module: what the chained action knows about the save,
 # and what the validators found. A dict, because validators get a copy of
@@ -44,14 +44,12 @@ SAVE = "gbgopendata_save"
 
 
 def stored_classification(pkg: model.Package) -> dict[str, Any]:
-    """What a save needs to know about the dataset as it is stored."""
-    extras = pkg.extras or {}
-    stored = {
-        "id": pkg.id,
-        "private": bool(pkg.private),
-        "metadata_modified": pkg.metadata_modified.isoformat() if pkg.metadata_modified else None,
-    }
-    stored.update({field: extras.get(field) for field in classification.CLASSIFICATION_FIELDS})
+    """What a save needs to know about the dataset as it is stored: the
+    rule's view of it, its classification stamps and its version."""
+    stored = rule.dataset_from_model(pkg)
+    for field in classification.CLASSIFICATION_FIELDS:
+        stored.setdefault(field, None)
+    stored["metadata_modified"] = pkg.metadata_modified.isoformat() if pkg.metadata_modified else None
     return stored
 
 
@@ -324,7 +322,7 @@ def gbgopendata_unpublish_on_raise(key, data, errors, context):
     if stored is None or stored["private"] or _value(data, "private") is True:
         return
     dataset = _validated_dataset(data)
-    if classification.unpublished_by_raise(True, dataset):
+    if rule.unpublished_by_raise(True, dataset):
         data[("private",)] = True
         save = context.get(SAVE)
         if save is not None:
@@ -336,7 +334,7 @@ def gbgopendata_publication_rule(key, data, errors, context):
     the publication rule; the errors name it in Swedish and English."""
     if _resulting_private(data, context):
         return
-    for blocker in classification.publication_blockers(_validated_dataset(data)):
+    for blocker in rule.publication_blockers(_validated_dataset(data)):
         message = blocker.bilingual()
         errors.setdefault(("private",), []).append(message)
         field_errors = errors.get((blocker.field,))
@@ -378,6 +376,6 @@ def bulk_publication_errors(datasets: Any, org_id: str | None) -> list[str]:
     messages = []
     for pkg in packages:
         dataset = toolkit.get_action("package_show")({"ignore_auth": True}, {"id": pkg.id})
-        for blocker in classification.publication_blockers(dataset):
+        for blocker in rule.publication_blockers(dataset):
             messages.append(f"{pkg.name}: {blocker.bilingual()}")
     return messages

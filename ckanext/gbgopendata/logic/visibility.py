@@ -24,7 +24,7 @@ from ckan import authz, model
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.plugins import plugin_loaded, toolkit
 
-from ckanext.gbgopendata import classification
+from ckanext.gbgopendata import classification, rule
 
 # Context key: the request serves the open catalogue (DCAT endpoints).
 OPEN_CATALOGUE = "gbgopendata_open_catalogue"
@@ -35,30 +35,13 @@ _STORED_DATASET_FIELDS = ("data_dict", "validated_data_dict")
 # --- the rule's view of a stored dataset ----------------------------------------------
 
 
-def stored_dataset(pkg: model.Package) -> dict[str, Any]:
-    """A stored dataset as the publication rule reads it, straight from the
-    model: cheap enough for every permission check."""
-    dataset: dict[str, Any] = dict(pkg.extras or {})
-    dataset.update(
-        id=pkg.id,
-        name=pkg.name,
-        type=pkg.type,
-        private=bool(pkg.private),
-        state=pkg.state,
-        owner_org=pkg.owner_org,
-        license_id=pkg.license_id,
-        resources=[dict(resource.extras or {}, id=resource.id, url=resource.url) for resource in pkg.resources],
-    )
-    return dataset
-
-
 def in_open_catalogue(dataset: dict[str, Any]) -> bool:
     """Whether a dataset belongs in the open catalogue: public, active and
     meeting the publication rule. Every catalogue endpoint must ask this."""
     return (
         not dataset.get("private")
         and dataset.get("state", "active") == "active"
-        and classification.may_be_public(dataset)
+        and rule.may_be_public(dataset)
     )
 
 
@@ -93,7 +76,7 @@ class PermissionLabels(DefaultPermissionLabels):
 
     def get_dataset_labels(self, dataset_obj: model.Package) -> list[str]:
         labels = super().get_dataset_labels(dataset_obj)
-        if labels == ["public"] and not classification.may_be_public(stored_dataset(dataset_obj)):
+        if labels == ["public"] and not rule.may_be_public(rule.dataset_from_model(dataset_obj)):
             return _private_labels(dataset_obj)
         return labels
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ckanext.gbgopendata import classification
-from ckanext.gbgopendata.classification import publication_blockers
+from ckanext.gbgopendata import rule
+from ckanext.gbgopendata.rule import publication_blockers
 
 OPEN_LICENSES = ["CC0-1.0", "CC-BY-4.0"]
 CLASSIFIED = {"confidentiality_level": "0", "integrity_level": "1", "availability_level": "2"}
@@ -115,7 +116,7 @@ def test_normalise_level_refuses_what_is_not_a_level(value):
 def test_raising_confidentiality_on_a_public_dataset_unpublishes_it(currently_public, confidentiality, unpublished):
     dataset = _dataset(confidentiality_level=confidentiality)
 
-    assert classification.unpublished_by_raise(currently_public, dataset) is unpublished
+    assert rule.unpublished_by_raise(currently_public, dataset) is unpublished
 
 
 def test_classification_changed_compares_levels_not_spelling():

@@ -16,7 +16,7 @@ from ckan.plugins import toolkit
 from ckan.tests import helpers
 
 from ckanext.dcat.processors import RDFParser
-from ckanext.gbgopendata import classification, licenses
+from ckanext.gbgopendata import licenses, rule
 from ckanext.gbgopendata.tests.conftest import dataset_fields, resource_fields
 
 CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
@@ -328,14 +328,14 @@ class TestLicenceCondition:
 
     @pytest.mark.parametrize("license_id", ["CC0-1.0", "CC-BY-4.0"])
     def test_an_open_licence_does_not_block(self, license_id):
-        assert licenses.license_blockers({"license_id": license_id}, open_licenses=self.OPEN) == []
+        assert rule.license_blockers({"license_id": license_id}, open_licenses=self.OPEN) == []
 
     def test_a_licence_outside_open_licenses_blocks_and_names_the_allowed(self):
-        blockers = licenses.license_blockers({"license_id": "CC-BY-NC-4.0"}, open_licenses=self.OPEN)
+        blockers = rule.license_blockers({"license_id": "CC-BY-NC-4.0"}, open_licenses=self.OPEN)
 
         assert len(blockers) == 1
         blocker = blockers[0]
-        assert isinstance(blocker, classification.PublicationBlocker)
+        assert isinstance(blocker, rule.PublicationBlocker)
         assert blocker.code == "license_not_open"
         assert blocker.field == "license_id"
         for text in (blocker.sv, blocker.en):
@@ -345,7 +345,7 @@ class TestLicenceCondition:
         assert blocker.en.startswith("The licence CC BY-NC 4.0 may not be used on a public dataset")
 
     def test_a_missing_licence_blocks(self):
-        blockers = licenses.license_blockers({"license_id": ""}, open_licenses=self.OPEN)
+        blockers = rule.license_blockers({"license_id": ""}, open_licenses=self.OPEN)
 
         assert [(b.code, b.field) for b in blockers] == [("license_missing", "license_id")]
         assert "CC0 1.0 (CC0-1.0) eller CC BY 4.0 (CC-BY-4.0)" in blockers[0].sv
@@ -359,23 +359,23 @@ class TestLicenceCondition:
             ],
         }
 
-        blockers = licenses.license_blockers(dataset, open_licenses=self.OPEN)
+        blockers = rule.license_blockers(dataset, open_licenses=self.OPEN)
 
         assert [(b.code, b.field) for b in blockers] == [("distribution_license_not_open", "resources")]
         assert "Karta" in blockers[0].sv and "Map" in blockers[0].en
 
     def test_the_publication_rule_includes_the_licence_condition(self):
-        blockers = classification.publication_blockers({"license_id": "CC-BY-SA-4.0"}, open_licenses=self.OPEN)
+        blockers = rule.publication_blockers({"license_id": "CC-BY-SA-4.0"}, open_licenses=self.OPEN)
         assert "license_not_open" in [b.code for b in blockers]
 
-        allowed = classification.publication_blockers({"license_id": "CC-BY-SA-4.0"}, open_licenses=["CC-BY-SA-4.0"])
+        allowed = rule.publication_blockers({"license_id": "CC-BY-SA-4.0"}, open_licenses=["CC-BY-SA-4.0"])
         assert "license_not_open" not in [b.code for b in allowed]
 
     @pytest.mark.usefixtures("with_plugins")
     @pytest.mark.ckan_config("ckanext.gbgopendata.open_licenses", "CC0-1.0")
     def test_without_open_licenses_the_configuration_applies(self):
-        assert licenses.license_blockers({"license_id": "CC0-1.0"}) == []
-        blockers = licenses.license_blockers({"license_id": "CC-BY-4.0"})
+        assert rule.license_blockers({"license_id": "CC0-1.0"}) == []
+        blockers = rule.license_blockers({"license_id": "CC-BY-4.0"})
         assert [b.code for b in blockers] == ["license_not_open"]
         assert "CC0 1.0 (CC0-1.0)" in blockers[0].en and "CC-BY-4.0)" not in blockers[0].en
 

@@ -71,10 +71,13 @@ class Vocabulary:
     name: str
     terms: tuple[Term, ...]
     _by_uri: dict[str, Term] = field(init=False, repr=False, compare=False)
+    _uris: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Validators look values up on every save; keep that a dict access.
+        # Built once: validators ask `uri in vocabulary` (a dict look-up) on
+        # every save, and forms list the values.
         object.__setattr__(self, "_by_uri", {term.uri: term for term in self.terms})
+        object.__setattr__(self, "_uris", tuple(term.uri for term in self.terms))
 
     def __contains__(self, uri: object) -> bool:
         return uri in self._by_uri
@@ -88,7 +91,7 @@ class Vocabulary:
     @property
     def uris(self) -> tuple[str, ...]:
         """All values, in form order."""
-        return tuple(term.uri for term in self.terms)
+        return self._uris
 
     def get(self, uri: str) -> Term | None:
         return self._by_uri.get(uri)
