@@ -53,6 +53,10 @@ def _read_organizations() -> dict[str, dict[str, Any]]:
             "name": group.name,
             "orgnr": extras.get("orgnr") or None,
             "names": names,
+            # What DCAT-AP-SE says of a publisher or creator (dcat_ap_se profile).
+            "publisher_type": extras.get("publisher_type") or None,
+            "homepage": extras.get("homepage") or None,
+            "email": extras.get("email") or None,
         }
     return organizations
 

@@ -1,0 +1,199 @@
+"""Who DCAT-AP-SE names: publishers (legal entities), creators (the city's
+departments) and contact points, each with an absolute URI and described the
+same way in every document.
+
+A publisher is a legal entity, identified by its organisationsnummer: the
+city's departments share Göteborgs kommun's 212000-1355 and are one
+publisher, "Göteborgs Stad". Its name, type, homepage and e-mail come from
+the legal-entity register (legal_entities.json in this package, or the file
+named by `ckanext.gbgopendata.legal_entities`). An orgnr the register does
+not list is described by the organisation that carries it (a municipal
+company with an orgnr of its own). The department that owns a dataset stays
+visible as the dataset's dcterms:creator, with its portal URI.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+from rdflib import Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF
+
+from ckan.plugins import toolkit
+
+from ckanext.gbgopendata import publishers
+
+log = logging.getLogger(__name__)
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+LEGAL_ENTITIES_OPTION = "ckanext.gbgopendata.legal_entities"
+DEFAULT_LEGAL_ENTITIES = Path(__file__).with_name("legal_entities.json")
+SUPPORT_EMAIL_OPTION = "ckanext.gbgopendata.support_email"
+LANGUAGES = ("sv", "en")
+
+
+def texts(value: Any) -> dict[str, str]:
+    """{lang: text} from a fluent value (a dict, or its JSON), keeping only
+    non-empty texts under a language tag."""
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return {"sv": value.strip()} if value.strip() else {}
+        value = parsed if isinstance(parsed, dict) else {"sv": value}
+    if not isinstance(value, Mapping):
+        return {}
+    return {
+        lang: text.strip()
+        for lang, text in value.items()
+        if isinstance(lang, str) and re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*", lang)
+        and isinstance(text, str) and text.strip()
+    }
+
+
+def catalogue_base() -> str:
+    from ckanext.dcat.utils import catalog_uri
+
+    return catalog_uri().rstrip("/")
+
+
+# --- the legal-entity register -----------------------------------------------------------
+
+
+@functools.cache
+def _read_register(path: str) -> dict[str, dict[str, Any]]:
+    data = json.loads(Path(path).read_text("utf-8"))
+    return {
+        re.sub(r"\D", "", orgnr): entry
+        for orgnr, entry in data.items()
+        if not orgnr.startswith("_") and isinstance(entry, dict)
+    }
+
+
+def legal_entities() -> dict[str, dict[str, Any]]:
+    """orgnr (10 digits) -> {name: {sv, en}, type, homepage, email}."""
+    path = toolkit.config.get(LEGAL_ENTITIES_OPTION) or str(DEFAULT_LEGAL_ENTITIES)
+    return _read_register(path)
+
+
+def _organisations_with(orgnr: str) -> list[dict[str, Any]]:
+    return sorted(
+        (org for org in publishers.organizations().values() if (org.get("orgnr") or "") == orgnr),
+        key=lambda org: org.get("name") or "",
+    )
+
+
+def publisher_facts(orgnr: str) -> dict[str, Any]:
+    """What is said of the publisher with this orgnr: the register's entry,
+    else the first organisation (by name) carrying it, so that every
+    document describes it alike."""
+    entity = legal_entities().get(orgnr)
+    if entity:
+        return {
+            "names": texts(entity.get("name")),
+            "type": entity.get("type"),
+            "homepage": entity.get("homepage"),
+            "email": entity.get("email") or toolkit.config.get(SUPPORT_EMAIL_OPTION),
+        }
+    candidates = _organisations_with(orgnr)
+    organisation = candidates[0] if candidates else {}
+    return {
+        "names": dict(organisation.get("names") or {}),
+        "type": organisation.get("publisher_type"),
+        "homepage": organisation.get("homepage"),
+        "email": organisation.get("email"),
+    }
+
+
+def _mailto(address: str) -> URIRef:
+    return URIRef("mailto:" + address.strip().removeprefix("mailto:"))
+
+
+def add_agent(g, agent: URIRef, facts: Mapping[str, Any], identifier: str | None = None) -> None:
+    g.add((agent, RDF.type, FOAF.Organization))
+    for lang, name in (facts.get("names") or {}).items():
+        g.add((agent, FOAF.name, Literal(name, lang=lang)))
+    if facts.get("type"):
+        g.add((agent, DCTERMS.type, URIRef(facts["type"])))
+    if identifier:
+        g.add((agent, DCTERMS.identifier, Literal(identifier)))
+    if facts.get("email"):
+        g.add((agent, FOAF.mbox, _mailto(facts["email"])))
+    if facts.get("homepage"):
+        g.add((agent, FOAF.homepage, URIRef(facts["homepage"])))
+
+
+def add_publisher(g, orgnr: str) -> URIRef:
+    """Describes the publisher of `orgnr` in `g` and returns its URI."""
+    agent = URIRef(publishers.publisher_uri(orgnr))
+    add_agent(g, agent, publisher_facts(orgnr), identifier=orgnr)
+    return agent
+
+
+def creator_uri(organisation_id: str) -> str:
+    return f"{catalogue_base()}/organization/{organisation_id}"
+
+
+def add_creator(g, organisation: Mapping[str, Any]) -> URIRef | None:
+    """The department as the dataset's creator, when it is part of a legal
+    entity of the register (else it is the publisher itself)."""
+    if not organisation.get("id") or (organisation.get("orgnr") or "") not in legal_entities():
+        return None
+    agent = URIRef(creator_uri(organisation["id"]))
+    add_agent(
+        g,
+        agent,
+        {
+            "names": organisation.get("names"),
+            "type": organisation.get("publisher_type"),
+            "homepage": organisation.get("homepage"),
+            "email": organisation.get("email"),
+        },
+    )
+    return agent
+
+
+# --- contact points -------------------------------------------------------------------
+
+
+def contact_uri(contact: Mapping[str, Any]) -> str:
+    """The same e-mail address is the same contact in every dataset."""
+    key = (contact.get("email") or contact.get("name") or "").strip().lower()
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+    return f"{catalogue_base()}/contact/{digest}"
+
+
+def telephone_uri(number: str) -> str:
+    """tel:+46313650000 from "+46 31 365 00 00" (or a national 031 … number)."""
+    digits = re.sub(r"[^\d+]", "", number)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    elif digits.startswith("0"):
+        digits = "+46" + digits[1:]
+    return "tel:" + digits
+
+
+def add_contact(g, contact: Mapping[str, Any]) -> URIRef | None:
+    if not (contact.get("email") or contact.get("name")):
+        return None
+    node = URIRef(contact_uri(contact))
+    kind = VCARD.Individual if contact.get("kind") == "Individual" else VCARD.Organization
+    g.add((node, RDF.type, kind))
+    if contact.get("name"):
+        g.add((node, VCARD.fn, Literal(contact["name"].strip(), lang="sv")))
+    if contact.get("email"):
+        g.add((node, VCARD.hasEmail, _mailto(contact["email"])))
+    if contact.get("telephone"):
+        tel = telephone_uri(contact["telephone"])
+        phone = URIRef(f"{node}/telephone/{tel.removeprefix('tel:+')}")
+        g.add((node, VCARD.hasTelephone, phone))
+        g.add((phone, RDF.type, VCARD.Voice))
+        g.add((phone, VCARD.hasValue, URIRef(tel)))
+    if contact.get("url"):
+        g.add((node, VCARD.hasURL, URIRef(contact["url"])))
+    return node

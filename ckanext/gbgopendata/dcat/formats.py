@@ -1,0 +1,121 @@
+"""Distribution formats in the two styles Sveriges dataportal harvests.
+
+We store an IANA media type (`text/csv`). DCAT-AP-SE's own style writes it
+as a literal in dcterms:format; the EU style (harvested since DCAT-AP-SE
+3.0, and the only one SEMIC's shapes accept) writes an EU file-type URI in
+dcterms:format and the IANA URI in dcat:mediaType. A `+zip` type (DIGG's
+`text/csv+zip`) is the inner media type compressed with application/zip
+(dcat:compressFormat).
+"""
+from __future__ import annotations
+
+import re
+
+FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+IANA = "http://www.iana.org/assignments/media-types/"
+STYLE_OPTION = "ckanext.gbgopendata.dcat_format_style"
+STYLES = ("eu", "se")
+ZIP = "application/zip"
+
+# The media types of our vocabulary (vocabularies/media-type.csv) that have
+# an entry in the EU file-type table. Others get the IANA URI as format.
+EU_FILE_TYPES = {
+    "text/csv": "CSV",
+    "application/json": "JSON",
+    "application/geo+json": "GEOJSON",
+    "application/xml": "XML",
+    "application/zip": "ZIP",
+    "text/html": "HTML",
+    "application/vnd.ms-excel": "XLS",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+    "application/vnd.oasis.opendocument.spreadsheet": "ODS",
+    "application/pdf": "PDF",
+    "text/plain": "TXT",
+    "application/rdf+xml": "RDF_XML",
+    "text/turtle": "RDF_TURTLE",
+    "application/n-triples": "RDF_N_TRIPLES",
+    "application/sparql-query": "SPARQLQ",
+    "application/x-shapefile": "SHP",
+    "application/geopackage+sqlite3": "GPKG",
+    "application/gml+xml": "GML",
+    "application/vnd.google-earth.kml+xml": "KML",
+    "application/vnd.google-earth.kmz": "KMZ",
+    "image/tiff": "TIFF",
+    "image/jp2": "JPEG2000",
+    "application/vnd.ogc.wms_xml": "WMS_SRVC",
+    "application/vnd.ogc.wfs_xml": "WFS_SRVC",
+    "application/vnd.ogc.wcs_xml": "WCS_SRVC",
+    "application/vnd.ogc.wmts_xml": "WMTS_SRVC",
+    "application/x-ecw": "ECW",
+    "application/x-filegdb": "GDB",
+    "application/x-las": "LAS",
+    "application/x-laz": "LAZ",
+    "application/x-tab": "TAB",
+    "application/x-tab-raster": "TAB_RSTR",
+    "application/x-ascii-grid": "GRID_ASCII",
+    "application/x-worldfile": "WORLD",
+    "application/x-gmz": "GMZ",
+    "application/x-oracledump": "ORACLE_DUMP",
+}
+_BY_FILE_TYPE = {code: media_type for media_type, code in EU_FILE_TYPES.items()}
+
+
+def format_style() -> str:
+    from ckan.plugins import toolkit
+
+    style = (toolkit.config.get(STYLE_OPTION) or "eu").strip().lower()
+    return style if style in STYLES else "eu"
+
+
+def bare(media_type: str) -> str:
+    """The media type without parameters (`; charset=utf-8`)."""
+    return media_type.split(";", 1)[0].strip().lower()
+
+
+def split_zip(media_type: str) -> tuple[str, bool]:
+    """("text/csv", True) for DIGG's "text/csv+zip"."""
+    base = bare(media_type)
+    if base.endswith("+zip"):
+        return base[: -len("+zip")], True
+    return base, False
+
+
+def eu_terms(media_type: str) -> dict[str, str]:
+    """The EU-style URIs of a stored media type: format, mediaType and, for
+    zipped data, compressFormat."""
+    inner, zipped = split_zip(media_type)
+    code = EU_FILE_TYPES.get(inner)
+    terms = {
+        "format": FILE_TYPE + code if code else IANA + inner,
+        "media_type": IANA + inner,
+    }
+    if zipped:
+        terms["compress_format"] = IANA + ZIP
+    return terms
+
+
+_MEDIA_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
+
+
+def media_type_from_rdf(fmt: str | None, media_type: str | None, compress: str | None) -> str | None:
+    """Our stored media type from what a document says, in either style or
+    the forms harvested elsewhere (`CSV`, a file-type or IANA URI)."""
+    value = None
+    for candidate in (media_type, fmt):
+        if not candidate:
+            continue
+        text = candidate.strip()
+        if text.startswith(("http://", "https://")):
+            if "/media-types/" in text:
+                value = text.split("/media-types/", 1)[1]
+            elif "/file-type/" in text:
+                value = _BY_FILE_TYPE.get(text.rsplit("/", 1)[1].upper())
+        elif _MEDIA_TYPE.match(bare(text)) or ";" in text:
+            value = text.strip()
+        elif text.upper() in _BY_FILE_TYPE:
+            value = _BY_FILE_TYPE[text.upper()]
+        if value:
+            break
+    if value and compress and bare(compress).endswith(ZIP) and not value.endswith("+zip"):
+        value = value + "+zip"
+    return value

@@ -1,0 +1,314 @@
+"""The `dcat_ap_se` profile: Göteborgs Stad's catalogue as DCAT-AP-SE 3.0.1.
+
+Built on ckanext-dcat's `euro_dcat_ap_3` (whose parsing it extends), it
+writes every field of our schema itself rather than correcting what
+`euro_dcat_ap_3` writes, because DCAT-AP-SE differs from it almost
+everywhere that matters to Sveriges dataportal:
+
+- no blank node: periods, rights statements, checksums, telephones and
+  provenance statements get URIs under their dataset's or contact's URI;
+- one publisher per organisationsnummer (agents.py), the department as
+  dcterms:creator, contact points typed vcard:Organization/Individual with
+  a URI per e-mail address;
+- every text language-tagged, one literal per keyword and language;
+- formats in the EU style or DIGG's literal style (formats.py);
+- canonical licence URIs on every distribution, CC BY attribution, HVD
+  properties only on high-value datasets;
+- nothing internal (classification, checklist, users) and no
+  dcat:CatalogRecord.
+
+It only adds triples about its own dataset (and the shared agents, licences
+and places it names), never scans the graph, so serialising N datasets into
+one graph stays linear. Parsing (harvest-in) is in parse_dataset.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from rdflib import Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+
+from ckan.plugins import toolkit
+from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
+from ckanext.dcat.utils import resource_uri
+
+from ckanext.gbgopendata import licenses, publishers
+from ckanext.gbgopendata.dcat import agents, formats
+from ckanext.gbgopendata.dcat.settings import CATALOGUE_LICENSE, catalogue_settings
+from ckanext.gbgopendata.vocabularies import get_vocabulary
+
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+ODRS = Namespace("http://schema.theodi.org/odrs#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+VCARD = agents.VCARD
+SCHEMA = Namespace("http://schema.org/")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+HVD_LEGISLATION = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
+
+NAMESPACES = {
+    "rdf": str(RDF),
+    "dcat": str(DCAT),
+    "dcterms": str(DCTERMS),
+    "dcatap": str(DCATAP),
+    "foaf": str(FOAF),
+    "vcard": str(VCARD),
+    "odrs": str(ODRS),
+    "spdx": str(SPDX),
+    "adms": str(ADMS),
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+}
+
+
+def _list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        import json
+
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return [value] if value.strip() else []
+        value = parsed if isinstance(parsed, list) else [value]
+    return [item.strip() for item in (value or []) if isinstance(item, str) and item.strip()]
+
+
+def date_literal(value: Any) -> Literal | None:
+    """A stored date as xsd:gYear, xsd:date or xsd:dateTime."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d{4}", text):
+        return Literal(text, datatype=XSD.gYear)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return Literal(text, datatype=XSD.date)
+    return Literal(text, datatype=XSD.dateTime)
+
+
+def dataset_page_url(dataset_dict: dict[str, Any]) -> str:
+    site_url = (toolkit.config.get("ckan.site_url") or "").rstrip("/")
+    return f"{site_url}/dataset/{dataset_dict.get('name') or dataset_dict.get('id')}"
+
+
+def is_hvd(dataset_dict: dict[str, Any]) -> bool:
+    return HVD_LEGISLATION in _list(dataset_dict.get("applicable_legislation"))
+
+
+def open_catalogue_search(data_dict: dict[str, Any]) -> dict[str, Any]:
+    """package_search over the open catalogue only, as an anonymous visitor
+    (the context flag also strips the internal fields)."""
+    from ckanext.gbgopendata.logic import visibility
+
+    context = {"user": "", "ignore_auth": False, visibility.OPEN_CATALOGUE: True}
+    data_dict = dict(data_dict, fq=visibility.open_catalogue_filter(data_dict.get("fq")))
+    return toolkit.get_action("package_search")(context, data_dict)
+
+
+def newest_change() -> str | None:
+    """The newest metadata_modified in the open catalogue."""
+    result = open_catalogue_search({"q": "*:*", "sort": "metadata_modified desc", "rows": 1})
+    return result["results"][0]["metadata_modified"] if result.get("results") else None
+
+
+class DcatApSeProfile(EuropeanDCATAP3Profile):
+    """DCAT-AP-SE 3.0.1 (serialising and parsing)."""
+
+    # --- CKAN -> RDF -----------------------------------------------------------------
+
+    def _bind(self) -> None:
+        for prefix, namespace in NAMESPACES.items():
+            self.g.bind(prefix, namespace, override=True)
+
+    def _texts(self, subject, predicate, value: Any) -> None:
+        for lang, text in agents.texts(value).items():
+            self.g.add((subject, predicate, Literal(text, lang=lang)))
+
+    def _uris(self, subject, predicate, values: Iterable[str]) -> None:
+        for value in values:
+            self.g.add((subject, predicate, URIRef(value)))
+
+    def graph_from_dataset(self, dataset_dict, dataset_ref):
+        g = self.g
+        self._bind()
+        ref = dataset_ref
+        g.add((ref, RDF.type, DCAT.Dataset))
+        self._texts(ref, DCTERMS.title, dataset_dict.get("title_translated") or dataset_dict.get("title"))
+        self._texts(ref, DCTERMS.description, dataset_dict.get("notes_translated") or dataset_dict.get("notes"))
+        # DIGG de-duplicates across catalogues on a UUID identifier.
+        if dataset_dict.get("id"):
+            g.add((ref, DCTERMS.identifier, Literal(dataset_dict["id"])))
+
+        tags = dataset_dict.get("tags_translated")
+        if isinstance(tags, dict):
+            for lang, keywords in tags.items():
+                for keyword in _list(keywords):
+                    g.add((ref, DCAT.keyword, Literal(keyword, lang=lang)))
+        self._uris(ref, DCAT.theme, _list(dataset_dict.get("theme")))
+
+        self._agents(dataset_dict, ref)
+        for contact in dataset_dict.get("contact") or []:
+            if isinstance(contact, dict):
+                node = agents.add_contact(g, contact)
+                if node is not None:
+                    g.add((ref, DCAT.contactPoint, node))
+
+        for key, predicate in (("access_rights", DCTERMS.accessRights), ("frequency", DCTERMS.accrualPeriodicity)):
+            if dataset_dict.get(key):
+                g.add((ref, predicate, URIRef(dataset_dict[key])))
+        self._uris(ref, DCTERMS.language, _list(dataset_dict.get("language")))
+        self._uris(ref, DCTERMS.conformsTo, _list(dataset_dict.get("conforms_to")))
+        self._uris(ref, FOAF.page, _list(dataset_dict.get("documentation")))
+        if dataset_dict.get("url"):
+            g.add((ref, DCAT.landingPage, URIRef(dataset_dict["url"])))
+        if dataset_dict.get("version"):
+            g.add((ref, DCAT.version, Literal(dataset_dict["version"])))
+        for key, predicate in (("issued", DCTERMS.issued), ("modified", DCTERMS.modified)):
+            literal = date_literal(dataset_dict.get(key))
+            if literal is not None:
+                g.add((ref, predicate, literal))
+
+        provenance = agents.texts(dataset_dict.get("provenance"))
+        if provenance:
+            statement = URIRef(f"{ref}/provenance")
+            g.add((ref, DCTERMS.provenance, statement))
+            g.add((statement, RDF.type, DCTERMS.ProvenanceStatement))
+            self._texts(statement, DCTERMS.description, provenance)
+
+        start, end = date_literal(dataset_dict.get("temporal_start")), date_literal(dataset_dict.get("temporal_end"))
+        if start is not None or end is not None:
+            period = URIRef(f"{ref}/temporal")
+            g.add((ref, DCTERMS.temporal, period))
+            g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+            if start is not None:
+                g.add((period, DCAT.startDate, start))
+            if end is not None:
+                g.add((period, DCAT.endDate, end))
+
+        places = get_vocabulary("spatial")
+        for entry in dataset_dict.get("spatial_coverage") or []:
+            uri = entry.get("uri") if isinstance(entry, dict) else None
+            if not uri:
+                continue
+            place = URIRef(uri)
+            g.add((ref, DCTERMS.spatial, place))
+            g.add((place, RDF.type, DCTERMS.Location))
+            term = places.get(uri)
+            if term is not None:
+                g.add((place, SKOS.prefLabel, Literal(term.label_sv, lang="sv")))
+                g.add((place, SKOS.prefLabel, Literal(term.label_en, lang="en")))
+
+        hvd = is_hvd(dataset_dict)
+        if hvd:
+            g.add((ref, DCATAP.applicableLegislation, URIRef(HVD_LEGISLATION)))
+            self._uris(ref, DCATAP.hvdCategory, _list(dataset_dict.get("hvd_category")))
+
+        for resource_dict in dataset_dict.get("resources") or []:
+            self._distribution(dataset_dict, ref, resource_dict, hvd)
+
+    def _agents(self, dataset_dict, ref) -> None:
+        organisation = publishers.dataset_organization(dataset_dict)
+        orgnr = organisation.get("orgnr") or (dataset_dict.get("organization") or {}).get("orgnr")
+        if orgnr:
+            self.g.add((ref, DCTERMS.publisher, agents.add_publisher(self.g, orgnr)))
+        creator = agents.add_creator(self.g, organisation)
+        if creator is not None:
+            self.g.add((ref, DCTERMS.creator, creator))
+
+    def _distribution(self, dataset_dict, dataset_ref, resource_dict, hvd: bool) -> None:
+        g = self.g
+        resource_dict = dict(resource_dict)
+        resource_dict.setdefault("package_id", dataset_dict.get("id"))
+        ref = URIRef(resource_uri(resource_dict))
+        g.add((dataset_ref, DCAT.distribution, ref))
+        g.add((ref, RDF.type, DCAT.Distribution))
+        self._texts(ref, DCTERMS.title, resource_dict.get("name_translated") or resource_dict.get("name"))
+        self._texts(ref, DCTERMS.description, resource_dict.get("description_translated"))
+        if resource_dict.get("url"):
+            g.add((ref, DCAT.accessURL, URIRef(resource_dict["url"])))
+        if resource_dict.get("download_url"):
+            g.add((ref, DCAT.downloadURL, URIRef(resource_dict["download_url"])))
+
+        media_type = resource_dict.get("format") or resource_dict.get("mimetype")
+        if media_type:
+            if formats.format_style() == "se":
+                g.add((ref, DCTERMS.format, Literal(media_type)))
+            else:
+                terms = formats.eu_terms(media_type)
+                g.add((ref, DCTERMS.format, URIRef(terms["format"])))
+                g.add((ref, DCAT.mediaType, URIRef(terms["media_type"])))
+                if "compress_format" in terms:
+                    g.add((ref, DCAT.compressFormat, URIRef(terms["compress_format"])))
+
+        licence = licenses.effective_license(resource_dict, dataset_dict)
+        if licence is not None:
+            document = URIRef(licence.url)
+            g.add((ref, DCTERMS.license, document))
+            g.add((document, RDF.type, DCTERMS.LicenseDocument))
+            for licence_type in licence.licence_types:
+                g.add((document, DCTERMS.type, URIRef(licence_type)))
+            for lang in licenses.LANGUAGES:
+                g.add((document, DCTERMS.title, Literal(licence.title(lang), lang=lang)))
+            if licence.attribution_required:
+                self._attribution(dataset_dict, dataset_ref, ref, licence)
+        elif resource_dict.get("license"):
+            g.add((ref, DCTERMS.license, URIRef(resource_dict["license"])))
+
+        for key, predicate in (("availability", DCATAP.availability), ("status", ADMS.status)):
+            if resource_dict.get(key):
+                g.add((ref, predicate, URIRef(resource_dict[key])))
+        size = resource_dict.get("size")
+        if isinstance(size, int) or (isinstance(size, str) and size.isdigit()):
+            g.add((ref, DCAT.byteSize, Literal(int(size), datatype=XSD.nonNegativeInteger)))
+        if resource_dict.get("hash"):
+            checksum = URIRef(f"{ref}/checksum")
+            g.add((ref, SPDX.checksum, checksum))
+            g.add((checksum, RDF.type, SPDX.Checksum))
+            g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha1))
+            g.add((checksum, SPDX.checksumValue, Literal(resource_dict["hash"].lower(), datatype=XSD.hexBinary)))
+        self._uris(ref, DCTERMS.conformsTo, _list(resource_dict.get("conforms_to")))
+        if hvd and HVD_LEGISLATION in _list(resource_dict.get("applicable_legislation")):
+            g.add((ref, DCATAP.applicableLegislation, URIRef(HVD_LEGISLATION)))
+
+    def _attribution(self, dataset_dict, dataset_ref, distribution, licence) -> None:
+        attribution = licenses.dataset_attribution(dataset_dict, licence)
+        if not attribution:
+            return
+        g = self.g
+        statement = URIRef(f"{dataset_ref}/attribution")
+        g.add((distribution, DCTERMS.rights, statement))
+        g.add((statement, RDF.type, ODRS.RightsStatement))
+        g.add((statement, RDF.type, DCTERMS.RightsStatement))
+        for lang, text in attribution.items():
+            if text:
+                g.add((statement, ODRS.attributionText, Literal(text, lang=lang)))
+        g.add((statement, ODRS.attributionURL, URIRef(dataset_page_url(dataset_dict))))
+
+    def graph_from_catalog(self, catalog_dict, catalog_ref):
+        g = self.g
+        self._bind()
+        settings = catalogue_settings()
+        catalog_dict = catalog_dict or {}
+        g.add((catalog_ref, RDF.type, DCAT.Catalog))
+        self._texts(catalog_ref, DCTERMS.title, settings.title)
+        self._texts(catalog_ref, DCTERMS.description, settings.description)
+        if settings.publisher_orgnr:
+            g.add((catalog_ref, DCTERMS.publisher, agents.add_publisher(g, settings.publisher_orgnr)))
+        g.add((catalog_ref, DCTERMS.license, URIRef(CATALOGUE_LICENSE)))
+        g.add((URIRef(CATALOGUE_LICENSE), RDF.type, DCTERMS.LicenseDocument))
+        if settings.homepage:
+            g.add((catalog_ref, FOAF.homepage, URIRef(settings.homepage)))
+        self._uris(catalog_ref, DCTERMS.language, settings.languages)
+        self._uris(catalog_ref, DCAT.themeTaxonomy, settings.theme_taxonomies)
+        for uri in settings.spatial:
+            g.add((catalog_ref, DCTERMS.spatial, URIRef(uri)))
+            g.add((URIRef(uri), RDF.type, DCTERMS.Location))
+        # ckanext-dcat's own catalogue endpoints pass no dates: theirs is the
+        # newest change of a dataset it may show (the same search for everyone).
+        modified = catalog_dict.get("modified")
+        if modified is None and not catalog_dict.get("_no_dates"):
+            modified = newest_change()
+        for key, predicate, value in (("issued", DCTERMS.issued, catalog_dict.get("issued")),
+                                      ("modified", DCTERMS.modified, modified)):
+            if value:
+                g.add((catalog_ref, predicate, Literal(str(value)[:19], datatype=XSD.dateTime)))
