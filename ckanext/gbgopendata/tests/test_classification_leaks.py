@@ -289,6 +289,8 @@ ENDPOINTS: list[tuple[str, Callable[[dict], list[tuple[str, Any]]]]] = [
     # the open catalogue
     ("dcat catalogue", lambda w: [(f"/catalog.{fmt}", OK) for fmt in ("rdf", "ttl", "jsonld", "xml", "n3")]
         + [(f"/catalog.ttl?q={w['token']}titel", OK), ("/catalog.ttl?modified_since=2000-01-01", OK)]),
+    ("dcat harvest endpoint", lambda w: [("/datasets/dcat", OK), ("/datasets/dcat?format=ttl", OK),
+                                         ("/datasets/dcat?format=jsonld", OK), ("/en/datasets/dcat", OK)]),
     ("dcat dataset", lambda w: [(f"/dataset/{d['id']}.{fmt}", NOT_FOUND) for d in _hidden_datasets(w)
                                 for fmt in ("rdf", "ttl", "jsonld", "xml")]),
     # tags and autocompletes
