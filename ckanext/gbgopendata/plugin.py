@@ -11,7 +11,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.gbgopendata import cli, helpers, licenses, publishers, search
+from ckanext.gbgopendata import cli, helpers, licenses, middleware, publishers, search
 from ckanext.gbgopendata.logic import action, auth, publication, validators, visibility
 from ckanext.gbgopendata import classification_helpers, views
 
@@ -29,6 +29,7 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     plugins.implements(plugins.IFacets, inherit=True)
     plugins.implements(IDCATURIGenerator, inherit=True)
     plugins.implements(plugins.IPermissionLabels)
+    plugins.implements(plugins.IMiddleware, inherit=True)
     plugins.implements(plugins.IBlueprint)
 
     # IConfigurer
@@ -92,6 +93,11 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
 
     def get_blueprint(self):
         return views.get_blueprints()
+
+    # IMiddleware
+
+    def make_middleware(self, app, config):
+        return middleware.install(app)
 
     # IDCATURIGenerator
 
