@@ -110,7 +110,10 @@ _HOST_ALIASES = {"www.creativecommons.org": "creativecommons.org", "www.opendefi
 def _uri_key(value: str) -> str | None:
     """A comparison key for a licence URI: scheme, `www.`, query, fragment,
     document suffix, trailing slash and case do not matter."""
-    parts = urlsplit(value.strip())
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:  # "http://[": not an address, so no licence's
+        return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     host = parts.netloc.lower()

@@ -12,7 +12,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
 from ckanext.gbgopendata import cli, helpers, licenses, middleware, publishers, search
-from ckanext.gbgopendata.logic import action, auth, publication, validators, visibility
+from ckanext.gbgopendata.logic import action, auth, bad_input, publication, validators, visibility
 from ckanext.gbgopendata import classification_helpers, views
 
 
@@ -52,7 +52,7 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     # IActions
 
     def get_actions(self):
-        return action.get_actions()
+        return bad_input.guard_actions(action.get_actions())
 
     # IAuthFunctions
 

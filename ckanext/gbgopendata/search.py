@@ -18,7 +18,13 @@ FACET_VOCABULARIES = {
 }
 
 
+# Solr refuses a whole document when one untokenised term is longer than
+# this (in UTF-8).
+SOLR_MAX_TERM_BYTES = 32766
+
+
 def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    _drop_oversized_copies(pkg_dict)
     for field in LIST_FIELDS:
         value = pkg_dict.get(field)
         if isinstance(value, str) and value.startswith("["):
@@ -31,6 +37,19 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             # The plain field is single-valued in Solr: keep it as JSON text.
             pkg_dict[field] = json.dumps(value)
     return pkg_dict
+
+
+def _drop_oversized_copies(pkg_dict: dict[str, Any]) -> None:
+    """CKAN indexes each extra twice: as extras_<key> (tokenised text, which
+    search uses) and as <key>, which falls into the schema's catch-all
+    untokenised string field. The fields' maximum lengths keep values small,
+    but a JSON value (contacts, lists) of characters outside the BMP, which
+    JSON escapes to 12 bytes each, can still pass Solr's term limit; the
+    untokenised copy is then left out, so the dataset is still indexed."""
+    for key in [key for key in pkg_dict if f"extras_{key}" in pkg_dict]:
+        value = pkg_dict[key]
+        if isinstance(value, str) and len(value.encode("utf-8", "surrogatepass")) > SOLR_MAX_TERM_BYTES:
+            del pkg_dict[key]
 
 
 def dataset_facets(facets: dict[str, Any]) -> dict[str, Any]:

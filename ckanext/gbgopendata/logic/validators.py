@@ -11,6 +11,7 @@ import datetime
 import json
 import re
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 from ckan.plugins.toolkit import _
@@ -21,15 +22,38 @@ from ckanext.gbgopendata import licenses, vocabularies
 LANGUAGES = ("sv", "en")
 HVD_LEGISLATION = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
 
-# DCAT-AP-SE 3.0.1: dcterms:format is a media type literal matching this.
-MEDIA_TYPE = re.compile(r"^\w+/[-.\w]+(?:\+[-.\w]+)?(\s*;\s*\w+=\w+)?$")
-# Absolute http(s) IRI without characters RFC 3987 forbids unencoded.
-HTTP_URI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+# DCAT-AP-SE 3.0.1: dcterms:format is a media type literal matching this
+# (RFC 6838: ASCII only).
+MEDIA_TYPE = re.compile(r"^\w+/[-.\w]+(?:\+[-.\w]+)?(\s*;\s*\w+=\w+)?$", re.ASCII)
+# Absolute IRI without characters RFC 3987 forbids unencoded; the scheme is
+# checked by _is_web_address.
+WEB_ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"{}|\\^`]+$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TELEPHONE = re.compile(r"^\+[0-9 ()\-.]{6,}$")
-GEONAMES = re.compile(r"^https?://sws\.geonames\.org/(\d+)/?$")
+# [0-9], not \d: \d also matches other scripts' digits, such as full-width ２.
+GEONAMES = re.compile(r"^https?://sws\.geonames\.org/([0-9]+)/?$")
 SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
-ORGNR = re.compile(r"^(\d{6})-?(\d{4})$")
+ORGNR = re.compile(r"^([0-9]{6})-?([0-9]{4})$")
+# CKAN's tag name rule (ckan.logic.validators.tag_name_validator).
+KEYWORD = re.compile(r"^[\w \-.]+$")
+# An ISO 8601 date, optionally with a time; datetime.fromisoformat then
+# checks the ranges (month 13, hour 99).
+ISO_DATE = re.compile(
+    r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
+)
+# A file name as CKAN's uploader writes it (munge_filename): what `url` of
+# an uploaded distribution and `image_url` of an uploaded logo hold.
+UPLOADED_FILE_NAME = re.compile(r"^(?!\.)[A-Za-z0-9._-]+$")
+
+# Text fields without a max_length in the schema get this one.
+DEFAULT_MAX_LENGTH = 1000
+# The largest value PostgreSQL's bigint (resource.size) holds.
+MAX_BYTE_SIZE = 2**63 - 1
+# Characters PostgreSQL cannot store (NUL), that XML and so the DCAT output
+# cannot hold (other C0 controls than tab, newline and carriage return;
+# U+FFFE, U+FFFF), and halves of UTF-16 surrogate pairs, which are not
+# characters and cannot be encoded as UTF-8.
+UNSAFE_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _drop(key: tuple, data: dict) -> None:
@@ -44,8 +68,73 @@ def _is_empty(value: Any) -> bool:
     return value is missing or value is None or value == "" or value == [] or value == {}
 
 
-def _as_list(value: Any) -> list[str]:
-    """Accepts a list, a JSON list, or text with commas (the web form)."""
+# --- text: type, characters, length ---------------------------------------------------
+
+
+def unsafe_character_message(text: str) -> str | None:
+    """Why `text` cannot be stored, if it holds a character that no text may
+    hold; None otherwise."""
+    found = UNSAFE_CHARACTER.search(text)
+    if not found:
+        return None
+    return _(
+        "Contains a character that cannot be stored: U+{code:04X} at position {position}. "
+        "Control characters and unpaired surrogates are not allowed in text."
+    ).format(code=ord(found.group()), position=found.start() + 1)
+
+
+def max_length(field: dict | None) -> int:
+    return int((field or {}).get("max_length") or DEFAULT_MAX_LENGTH)
+
+
+def text_problem(value: Any, field: dict | None) -> str | None:
+    """Why `value` cannot be one text of `field` (not text, a character that
+    cannot be stored, longer than the field's `max_length`, or than its
+    `max_bytes` in UTF-8 where the database index limits it); None if it
+    can."""
+    if not isinstance(value, str):
+        return _("Must be text, not a list, an object or a number")
+    unsafe = unsafe_character_message(value)
+    if unsafe:
+        return unsafe
+    longest = max_length(field)
+    if len(value) > longest:
+        return _("Too long: at most {max} characters, not {length}").format(max=longest, length=len(value))
+    max_bytes = (field or {}).get("max_bytes")
+    if max_bytes and len(value.encode("utf-8")) > int(max_bytes):
+        return _(
+            "Too long: at most {max} bytes in UTF-8 (letters outside A–Z, such as å, ä and ö, take two or more)"
+        ).format(max=max_bytes)
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A value as quoted in a message: never the whole of a huge one."""
+    text = str(value)
+    return text if len(text) <= 80 else text[:80] + "…"
+
+
+@scheming_validator
+def gbgopendata_text(field: dict, schema: dict) -> Callable:
+    """Text and only text (unicode_safe would turn [1] into "[1]"), with no
+    character that cannot be stored, at most the field's `max_length`.
+    Nothing else runs on a refused value."""
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if value is missing or value is None:
+            return
+        problem = text_problem(value, field)
+        if problem:
+            errors[key].append(problem)
+            raise StopOnError
+
+    return validator
+
+
+def _as_list(value: Any, field: dict | None = None) -> list[str]:
+    """Accepts a list, a JSON list, or text with commas (the web form); each
+    value must be text (a number or an object is refused, not converted)."""
     if _is_empty(value):
         return []
     if isinstance(value, str):
@@ -59,7 +148,17 @@ def _as_list(value: Any) -> list[str]:
             value = [part for part in text.split(",")]
     if not isinstance(value, list):
         value = [value]
-    return [str(item).strip() for item in value if str(item).strip()]
+    items = []
+    for item in value:
+        problem = text_problem(item, field)
+        if problem:
+            raise Invalid(problem)
+        if item.strip():
+            items.append(item.strip())
+    max_items = (field or {}).get("max_items")
+    if max_items and len(items) > int(max_items):
+        raise Invalid(_("Too many values: at most {max}").format(max=max_items))
+    return items
 
 
 # --- multilingual text ----------------------------------------------------------
@@ -77,7 +176,8 @@ def _field_languages(key: tuple, data: dict, field: dict) -> dict[str, Any]:
         value = {lang: extras.pop(name) for lang, name in form_keys.items() if name in extras}
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            # Only an object is JSON here: a title such as "2024" is text.
+            value = json.loads(value) if value.lstrip().startswith("{") else {"sv": value}
         except ValueError:
             # Plain text without a language: take it as Swedish, the
             # portal's default language.
@@ -117,6 +217,10 @@ def fluent_text(field: dict, schema: dict) -> Callable:
                 continue
             if not isinstance(text, str):
                 errors[key].append(_("Each language must have text"))
+                return
+            problem = text_problem(text, field)
+            if problem:
+                errors[key].append(problem)
                 return
             if text.strip():
                 cleaned[lang] = text.strip()
@@ -182,13 +286,20 @@ def fluent_tags(field: dict, schema: dict) -> Callable:
         cleaned: dict[str, list[str]] = {}
         for lang in LANGUAGES:
             try:
-                tags = _as_list(value.get(lang))
+                tags = _as_list(value.get(lang), field)
             except Invalid as error:
                 errors[key].append(error.error)
                 return
             for tag in tags:
-                if len(tag) > 100:
-                    errors[key].append(_("Keyword too long (at most 100 characters): {tag}").format(tag=tag))
+                # CKAN's own tag rules, checked here: CKAN's tag validators
+                # do not run on the tags this validator writes.
+                if len(tag) < 2 or not KEYWORD.match(tag):
+                    errors[key].append(
+                        _(
+                            "Keyword {tag}: at least 2 characters, only letters, digits, spaces, "
+                            "hyphens (-), underscores (_) and dots (.)"
+                        ).format(tag=_shown(tag))
+                    )
                     return
             if tags:
                 cleaned[lang] = sorted(dict.fromkeys(tags))
@@ -221,7 +332,7 @@ def _not_in_vocabulary(field: dict, value: str) -> str:
     allowed = _allowed_values(field)
     shown = ", ".join(allowed[:5]) + (", …" if len(allowed) > 5 else "")
     return _("{value} is not a value of the controlled vocabulary; allowed values are URIs such as: {allowed}").format(
-        value=value, allowed=shown
+        value=_shown(value), allowed=shown
     )
 
 
@@ -230,7 +341,10 @@ def gbgopendata_vocabulary_value(field: dict, schema: dict) -> Callable:
     def validator(value, context):
         if _is_empty(value):
             return value
-        value = vocabularies.normalise_uri(str(value))
+        problem = text_problem(value, field)
+        if problem:
+            raise Invalid(problem)
+        value = vocabularies.normalise_uri(value)
         if value not in _allowed_values(field):
             raise Invalid(_not_in_vocabulary(field, value))
         return value
@@ -242,7 +356,7 @@ def gbgopendata_vocabulary_value(field: dict, schema: dict) -> Callable:
 def gbgopendata_vocabulary_values(field: dict, schema: dict) -> Callable:
     def validator(key, data, errors, context):
         try:
-            values = [vocabularies.normalise_uri(v) for v in _as_list(data.get(key))]
+            values = [vocabularies.normalise_uri(v) for v in _as_list(data.get(key), field)]
         except Invalid as error:
             errors[key].append(error.error)
             return
@@ -281,29 +395,78 @@ def gbgopendata_hvd_category(key, data, errors, context):
 # --- simple values ----------------------------------------------------------------
 
 
+def _is_web_address(value: Any, schemes: tuple[str, ...] = ("http", "https")) -> bool:
+    """An absolute address with one of `schemes` and a host, that Python's
+    URL parser can read (not "http://[", which the licence lookup, the
+    DCAT output and the download view would fail on)."""
+    if not isinstance(value, str) or not WEB_ADDRESS.match(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        parts.port  # raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme.lower() in schemes and bool(parts.hostname)
+
+
 def gbgopendata_uri(value: Any, context: dict) -> Any:
     if _is_empty(value):
         return value
-    if not HTTP_URI.match(value):
+    if not _is_web_address(value):
         raise Invalid(_("Must be an absolute web address starting with http:// or https://, without spaces"))
     return value
 
 
-def gbgopendata_uris(key, data, errors, context):
-    try:
-        values = _as_list(data.get(key))
-    except Invalid as error:
-        errors[key].append(error.error)
-        return
-    for value in values:
-        if not HTTP_URI.match(value):
-            errors[key].append(
-                _("{value} is not an absolute web address starting with http:// or https://").format(value=value)
-            )
+@scheming_validator
+def gbgopendata_uris(field: dict, schema: dict) -> Callable:
+    def validator(key, data, errors, context):
+        try:
+            values = _as_list(data.get(key), field)
+        except Invalid as error:
+            errors[key].append(error.error)
             return
-    if not values:
-        _drop(key, data)
-    data[key] = json.dumps(values)
+        for value in values:
+            if not _is_web_address(value):
+                errors[key].append(
+                    _("{value} is not an absolute web address starting with http:// or https://").format(
+                        value=_shown(value)
+                    )
+                )
+                return
+        if not values:
+            _drop(key, data)
+        data[key] = json.dumps(values)
+
+    return validator
+
+
+def gbgopendata_resource_url(key, data, errors, context):
+    """A distribution's access URL: an absolute http(s) or ftp address, or,
+    for an uploaded file (url_type "upload"), the file's name as CKAN's
+    uploader stores it (or its download address, as package_show gives it)."""
+    value = data.get(key)
+    if errors[key] or _is_empty(value):
+        return
+    if data.get(key[:-1] + ("url_type",)) == "upload":
+        if not (UPLOADED_FILE_NAME.match(value) or _is_web_address(value)):
+            errors[key].append(_("Must be the name of the uploaded file, such as parkering.csv"))
+        return
+    if not _is_web_address(value, ("http", "https", "ftp")):
+        errors[key].append(
+            _("Must be an absolute web address starting with http://, https:// or ftp://, without spaces")
+        )
+
+
+def gbgopendata_image_url(value: Any, context: dict) -> Any:
+    """An organisation's logo: an absolute http(s) address, or the name of an
+    uploaded image as CKAN's uploader stores it."""
+    if _is_empty(value):
+        return value
+    if not (UPLOADED_FILE_NAME.match(value) or _is_web_address(value)):
+        raise Invalid(
+            _("Must be an absolute web address starting with http:// or https://, or an uploaded image")
+        )
+    return value
 
 
 def gbgopendata_email(value: Any, context: dict) -> Any:
@@ -324,19 +487,23 @@ def gbgopendata_telephone(value: Any, context: dict) -> Any:
 
 
 def gbgopendata_date(value: Any, context: dict) -> Any:
+    """A year (YYYY), a date (YYYY-MM-DD) or an ISO 8601 date and time, of
+    which the date is stored; nothing may follow it ("2020-01-01garbage")."""
     if _is_empty(value):
         return value
-    text = str(value).strip()
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"[0-9]{4}", text):
+        return text
+    match = ISO_DATE.match(text)
     try:
-        return datetime.date.fromisoformat(text[:10]).isoformat() if len(text) >= 10 else _year(text)
+        if not match:
+            raise ValueError(text)
+        # Python 3.11's fromisoformat reads the "Z" suffix and both
+        # separators; it refuses month 13 or hour 99.
+        datetime.datetime.fromisoformat(text.replace(" ", "T"))
     except ValueError:
         raise Invalid(_("Must be a date in the form YYYY-MM-DD"))
-
-
-def _year(text: str) -> str:
-    if re.fullmatch(r"\d{4}", text):
-        return text
-    raise ValueError(text)
+    return match.group(1)
 
 
 def gbgopendata_not_before_start(key, data, errors, context):
@@ -367,15 +534,23 @@ def gbgopendata_media_type(value: Any, context: dict) -> Any:
 
 
 def gbgopendata_byte_size(value: Any, context: dict) -> Any:
-    if _is_empty(value):
-        return value
-    try:
-        size = int(str(value).strip())
-    except ValueError:
+    """A whole number of bytes, 0 up to what the database column holds.
+    Empty text (the web form's empty field) means no size."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        size = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
+        size = int(value.strip())
+    else:
         raise Invalid(_("Must be a whole number of bytes, 0 or more"))
-    if size < 0:
-        raise Invalid(_("Must be a whole number of bytes, 0 or more"))
+    if not 0 <= size <= MAX_BYTE_SIZE:
+        raise Invalid(_("Must be a whole number of bytes, 0 or more") if size < 0 else _too_large())
     return size
+
+
+def _too_large() -> str:
+    return _("Too large: at most {max} bytes").format(max=MAX_BYTE_SIZE)
 
 
 def gbgopendata_sha1(value: Any, context: dict) -> Any:
@@ -425,7 +600,7 @@ def gbgopendata_orgnr(value: Any, context: dict) -> Any:
 
 def _unknown_license(value: Any) -> str:
     return _("{value} is not a licence of the catalogue. Allowed licences: {allowed}").format(
-        value=value, allowed=", ".join(licenses.license_ids())
+        value=_shown(value), allowed=", ".join(licenses.license_ids())
     )
 
 
@@ -442,8 +617,12 @@ def gbgopendata_license_id(key, data, errors, context):
         else:
             _drop(key, data)
         return
-    if _is_empty(value):
+    if value is None or value == "":
         data[key] = ""
+        return
+    problem = text_problem(value, None)
+    if problem:  # [] is not "no licence"
+        errors[key].append(problem)
         return
     license_id = licenses.canonical_license_id(value)
     if license_id is None:
@@ -463,8 +642,59 @@ def gbgopendata_resource_license(value: Any, context: dict) -> Any:
     return uri
 
 
+# --- the whole dataset or organisation ----------------------------------------------
+
+# What package_show and organization_show return besides the schema's fields
+# (computed, or CKAN's own): a client may send a shown dict back, and these
+# are ignored, as CKAN always did.
+SHOWN_ONLY_FIELDS = frozenset(
+    {
+        # datasets
+        "creator_user_id", "isopen", "license_title", "license_url", "metadata_created",
+        "num_resources", "num_tags", "organization", "tracking_summary",
+        # organisations
+        "display_name", "num_followers", "package_count", "image_display_url",
+    }
+)
+# Keys that CKAN's own web forms send besides the fields.
+FORM_ONLY_FIELDS = frozenset({"pkg_name", "_ckan_phase", "save", "return_to", "clear_upload", "image_upload"})
+
+
+@scheming_validator
+def gbgopendata_no_unknown_fields(field: dict | None, schema: dict) -> Callable:
+    """A schema-wide `before_validators` entry: a top-level key that is no
+    field of the schema is refused, naming it (CKAN drops it silently, so a
+    misspelt field looked saved). The web form's per-language inputs
+    (`title_translated-sv`) are fields."""
+    fields = schema.get("dataset_fields") or schema.get("fields") or []
+    form_keys = {
+        f"{f['field_name']}-{lang}"
+        for f in fields
+        if "fluent" in str(f.get("validators", ""))
+        for lang in LANGUAGES
+    }
+    known = SHOWN_ONLY_FIELDS | FORM_ONLY_FIELDS | form_keys
+
+    def validator(key, data, errors, context):
+        # CKAN's navl has put the keys its schema does not know here, and
+        # also empty lists given for lists of objects (resources: []).
+        for name, value in sorted((data.get(("__extras",)) or {}).items()):
+            if name not in known and value != []:
+                errors.setdefault((name,), []).append(
+                    _("Unknown field {name}: it is not a field of the schema and would not be stored").format(
+                        name=_shown(name)
+                    )
+                )
+
+    return validator
+
+
 def get_validators() -> dict[str, Callable]:
     return {
+        "gbgopendata_text": gbgopendata_text,
+        "gbgopendata_no_unknown_fields": gbgopendata_no_unknown_fields,
+        "gbgopendata_resource_url": gbgopendata_resource_url,
+        "gbgopendata_image_url": gbgopendata_image_url,
         "gbgopendata_license_id": gbgopendata_license_id,
         "gbgopendata_resource_license": gbgopendata_resource_license,
         "fluent_text": fluent_text,

@@ -1,0 +1,332 @@
+"""Bad input, refused before CKAN's own code touches it.
+
+The schema's validators check each field's content. Some input breaks CKAN
+before or outside them, and used to give HTTP 500:
+
+- a shape navl cannot flatten (`resources: "x"`, `contact: [1]`) raises
+  DataError, which the action API answered with the whole request echoed;
+- the authorisation functions, which run before validation, look up
+  `owner_org`, `id` and `groups` in the database as given (a number makes
+  PostgreSQL fail);
+- CKAN's uploader parses each resource's `url` before validation
+  ("http://[" raised ValueError);
+- a NUL character or an unpaired surrogate anywhere, also in CKAN's own
+  fields and in resource extras, fails in PostgreSQL or in the DCAT output.
+
+The checks here run first in the write actions (`guard_actions`), refuse
+with a ValidationError naming the field, and so nothing is stored. They
+also settle empty repeating entries: the web form always sends an empty
+contact block, so entries that are entirely empty are dropped when they
+come from the form (`contact-0-name` keys); an API client that sends
+`contact: [{}]` or `resources: [{}]` has a bug and is told so.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
+
+from ckan.lib.navl.dictization_functions import DataError
+from ckan.plugins import toolkit
+from sqlalchemy import exc as sa_exc
+
+from ckanext.gbgopendata.logic import validators
+
+# No text in a request may be longer, whatever the field (CKAN's own fields
+# and resource extras have no maximum of their own); the schema's fields
+# have smaller maximums (`max_length`).
+LONGEST_TEXT = 100_000
+
+# CKAN's own parts of a dataset or an organisation that are lists of
+# objects (navl subschemas).
+DATASET_LISTS = ("resources", "tags", "extras", "groups", "relationships_as_object", "relationships_as_subject")
+ORGANIZATION_LISTS = ("users", "groups", "packages", "extras", "tags")
+# Keys of those objects that CKAN looks up in the database before validating.
+LOOKED_UP = ("id", "name", "key", "package_id")
+# Top-level keys that CKAN looks up in the database (or in a dict, as the
+# type) before validating. A dataset's type is the publication rule's
+# (action.py).
+DATASET_LOOKED_UP = ("id", "name", "owner_org")
+ORGANIZATION_LOOKED_UP = ("id", "name", "type")
+
+PG_UNIQUE_VIOLATION = "23505"
+
+
+def _(text: str) -> str:
+    return toolkit._(text)
+
+
+# --- the checks -----------------------------------------------------------------------
+
+
+def check_dataset(context: dict, data_dict: dict) -> dict:
+    """The data_dict to save, with empty web-form entries dropped; raises
+    ValidationError for input that CKAN cannot take."""
+    data = dict(data_dict)  # the caller's dict stays as it was
+    schema = _dataset_schema(data.get("type"))
+    fields = (schema or {}).get("dataset_fields", [])
+    entry_fields = {f["field_name"]: f for f in fields if "repeating_subfields" in f}
+    # Fields whose length the schema's validators check, with the field's
+    # own maximum: the others get LONGEST_TEXT here.
+    measured = {f["field_name"] for f in fields} | {f["field_name"] for f in (schema or {}).get("resource_fields", [])}
+    measured |= {sub["field_name"] for f in entry_fields.values() for sub in f["repeating_subfields"]}
+    errors: dict[str, Any] = {}
+    _not_text(data, DATASET_LOOKED_UP, errors)
+    _expand_form_entries(data, entry_fields)
+    for name in list(DATASET_LISTS) + list(entry_fields):
+        _check_entries(data, name, entry_fields.get(name), errors)
+    _check_characters(data, errors, entry_fields, measured)
+    _check_resource_urls(data, errors)
+    _raise_if_any(errors)
+    return data
+
+
+def check_organization(context: dict, data_dict: dict) -> dict:
+    from ckanext.scheming.helpers import scheming_get_organization_schema
+
+    data = dict(data_dict)
+    schema = scheming_get_organization_schema("organization") or {}
+    errors: dict[str, Any] = {}
+    _not_text(data, ORGANIZATION_LOOKED_UP, errors)
+    for name in ORGANIZATION_LISTS:
+        _check_entries(data, name, None, errors)
+    _check_characters(data, errors, {}, {f["field_name"] for f in schema.get("fields", [])})
+    _raise_if_any(errors)
+    return data
+
+
+def check_bulk_update(context: dict, data_dict: dict) -> dict:
+    """bulk_update_public/private/delete: an organisation and a list of
+    datasets, each given by id or name."""
+    errors: dict[str, Any] = {}
+    org_id = data_dict.get("org_id")
+    if not isinstance(org_id, str) or validators.text_problem(org_id, {"max_length": 100}):
+        errors["org_id"] = [_("Must be the id or name of an organisation")]
+    datasets = data_dict.get("datasets")
+    names = [datasets] if isinstance(datasets, str) else datasets
+    if not isinstance(names, list) or any(
+        not isinstance(name, str) or validators.text_problem(name, {"max_length": 100}) for name in names
+    ):
+        errors["datasets"] = [_("Must be a list of ids or names of datasets")]
+    _raise_if_any(errors)
+    return data_dict
+
+
+def _raise_if_any(errors: dict) -> None:
+    if not errors:
+        return
+    if errors.get("tags") and isinstance(errors["tags"][0], str):
+        # ValidationError reads tag errors as {"name": [...]}.
+        errors["tags"] = [{"name": [problem]} for problem in errors["tags"]]
+    raise toolkit.ValidationError(errors)
+
+
+def _dataset_schema(dataset_type: Any) -> dict | None:
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    return scheming_get_dataset_schema(dataset_type if isinstance(dataset_type, str) and dataset_type else "dataset")
+
+
+def _not_text(data: dict, names: tuple[str, ...], errors: dict) -> None:
+    for name in names:
+        value = data.get(name)
+        if value is not None and not isinstance(value, str):
+            errors[name] = [validators.text_problem(value, None)]
+
+
+def _expand_form_entries(data: dict, entry_fields: dict[str, dict]) -> set[str]:
+    """Turns the web form's `contact-0-name` keys into lists, as
+    ckanext-scheming would, and drops entries that are entirely empty (the
+    form always offers one more). Returns the fields that came from the form."""
+    from ckanext.scheming.plugins import expand_form_composite
+
+    absent = {name for name in entry_fields if name not in data}
+    expand_form_composite(data, set(absent))
+    from_form = {name for name in absent if name in data}
+    for name in from_form:
+        data[name] = [entry for entry in data[name] if not _empty_entry(entry, entry_fields[name])]
+    return from_form
+
+
+def _empty_entry(entry: Any, field: dict | None) -> bool:
+    """An entry with no value, counting a choice left at its default (the
+    form preselects a contact's kind) as no value."""
+    if not isinstance(entry, dict):
+        return False
+    defaults = {sub["field_name"]: sub.get("default") for sub in (field or {}).get("repeating_subfields", [])}
+    return all(value in (None, "", [], {}) or value == defaults.get(key) for key, value in entry.items())
+
+
+def _check_entries(data: dict, name: str, field: dict | None, errors: dict) -> None:
+    """A list of objects, none of them empty, at most the field's `max_items`."""
+    if name not in data:
+        return
+    entries = data[name]
+    if not isinstance(entries, list) or any(not isinstance(entry, dict) for entry in entries):
+        errors[name] = [_("Must be a list of objects, such as [{…}, {…}]")]
+        return
+    problems = []
+    for number, entry in enumerate(entries, start=1):
+        if _empty_entry(entry, field):
+            problems.append(_("Entry {number} is empty: fill it in or leave it out").format(number=number))
+        for key in LOOKED_UP:
+            value = entry.get(key)
+            if value is not None and not isinstance(value, str):
+                problems.append(
+                    _("Entry {number}: {key} must be text").format(number=number, key=validators._shown(key))
+                )
+    max_items = (field or {}).get("max_items")
+    if max_items and len(entries) > int(max_items):
+        problems.append(_("Too many entries: at most {max}").format(max=max_items))
+    if problems:
+        errors[name] = problems
+
+
+def _check_resource_urls(data: dict, errors: dict) -> None:
+    if "resources" in errors or not isinstance(data.get("resources"), list):
+        return
+    per_resource = []
+    for resource in data["resources"]:
+        url = resource.get("url")
+        try:
+            if isinstance(url, str):
+                urlsplit(url)
+            elif url is not None:
+                raise TypeError(url)
+            per_resource.append({})
+        except TypeError:
+            per_resource.append({"url": [validators.text_problem(url, None)]})
+        except ValueError:
+            per_resource.append(
+                {"url": [_("Must be an absolute web address starting with http://, https:// or ftp://, without spaces")]}
+            )
+    if any(per_resource):
+        errors["resources"] = per_resource
+
+
+def _check_characters(data: dict, errors: dict, entry_fields: dict, measured: set[str]) -> None:
+    """No text anywhere may hold a character that cannot be stored, and none
+    but the `measured` fields may be longer than LONGEST_TEXT. Lists of
+    objects get their errors per entry, as navl gives them (resource_create
+    reads its resource's errors from the list)."""
+    for key, value in data.items():
+        if key in validators.SHOWN_ONLY_FIELDS:
+            continue  # computed by package_show, never stored
+        field_name = _field_of_form_key(key, entry_fields)
+        if field_name in errors:
+            continue
+        if isinstance(value, list) and value and all(isinstance(entry, dict) for entry in value):
+            per_entry = [_entry_problems(entry, measured) for entry in value]
+            if any(per_entry):
+                errors[field_name] = per_entry
+            continue
+        problem = _first_problem(key, value, field_name in measured)
+        if problem:
+            errors[field_name] = [problem]
+
+
+def _entry_problems(entry: dict, measured: set[str]) -> dict[str, list[str]]:
+    problems = {}
+    for key, value in entry.items():
+        problem = _first_problem(key, value, _field_of_form_key(key, {}) in measured)
+        if problem:
+            problems[str(key)] = [problem]
+    return problems
+
+
+def _first_problem(key: Any, value: Any, measured: bool) -> str | None:
+    return next(_text_problems(key, False), None) or next(_text_problems(value, not measured), None)
+
+
+def _text_problems(value: Any, check_length: bool) -> Iterator[str]:
+    if isinstance(value, str):
+        problem = validators.unsafe_character_message(value)
+        if problem:
+            yield problem
+        elif check_length and len(value) > LONGEST_TEXT:
+            yield _("Too long: at most {max} characters, not {length}").format(max=LONGEST_TEXT, length=len(value))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _text_problems(key, check_length)
+            yield from _text_problems(item, check_length)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _text_problems(item, check_length)
+
+
+def _field_of_form_key(key: str, entry_fields: dict) -> str:
+    """The field a web-form key belongs to: `title_translated-sv` is
+    title_translated's Swedish input."""
+    if not isinstance(key, str) or "-" not in key:
+        return key
+    base = key.split("-", 1)[0]
+    suffix = key.split("-", 1)[1]
+    return base if suffix in validators.LANGUAGES or base in entry_fields else key
+
+
+# --- errors CKAN raises after the checks -------------------------------------------------
+
+
+def _data_error_field(error: DataError) -> str:
+    """The field a navl DataError is about ("... subschema ('resources', 0)")."""
+    text = str(getattr(error, "error", error))
+    for quote in ("('", "Unmatched key "):
+        if quote in text:
+            rest = text.split(quote, 1)[1]
+            return rest.split("'", 1)[0].split("__", 1)[0].strip() or "message"
+    return "message"
+
+
+def _is_duplicate_name(error: sa_exc.IntegrityError) -> bool:
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "pgcode", None) == PG_UNIQUE_VIOLATION and "name" in str(orig)
+
+
+def _guarded(name: str, check: Callable[[dict, dict], dict] | None, inner: Callable | None) -> Callable:
+    def action(up_func, context, data_dict):
+        if check is not None:
+            data_dict = check(context, data_dict)
+        try:
+            if inner is not None:
+                return inner(up_func, context, data_dict)
+            return up_func(context, data_dict)
+        except DataError as error:
+            # The API would answer with the whole request echoed.
+            raise toolkit.ValidationError(
+                {_data_error_field(error): [_("The data has the wrong shape: a list of objects was expected")]}
+            )
+        except sa_exc.IntegrityError as error:
+            # Two saves of the same new name at once: both pass the name
+            # check, the database refuses the second.
+            if not _is_duplicate_name(error):
+                raise
+            from ckan import model
+
+            model.Session.rollback()
+            raise toolkit.ValidationError({"name": [_("That URL is already in use.")]})
+
+    action.__name__ = name
+    action.__doc__ = getattr(inner, "__doc__", None)
+    return toolkit.chained_action(action)
+
+
+CHECKS: dict[str, Callable[[dict, dict], dict] | None] = {
+    "package_create": check_dataset,
+    "package_update": check_dataset,
+    "package_revise": None,  # its own DataErrors (unmatched keys) only
+    "organization_create": check_organization,
+    "organization_update": check_organization,
+    "group_create": check_organization,
+    "group_update": check_organization,
+    "bulk_update_public": check_bulk_update,
+    "bulk_update_private": check_bulk_update,
+    "bulk_update_delete": check_bulk_update,
+}
+
+
+def guard_actions(actions: dict[str, Callable]) -> dict[str, Callable]:
+    """`actions` (the extension's chained actions), with the checks above
+    run first in every write action they apply to."""
+    guarded = dict(actions)
+    for name, check in CHECKS.items():
+        guarded[name] = _guarded(name, check, actions.get(name))
+    return guarded
