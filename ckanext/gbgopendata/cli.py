@@ -271,3 +271,9 @@ def _make_private_past_the_schema(dataset_id: str) -> None:
     visibility.hide_past_activities([pkg.id])
     model.repo.commit()
     search.rebuild(pkg.id)
+
+
+# SHACL validation of DCAT-AP-SE documents lives with the DCAT code.
+from ckanext.gbgopendata.dcat.cli import validate  # noqa: E402
+
+gbgopendata.add_command(validate)

@@ -1,0 +1,65 @@
+"""`ckan gbgopendata validate`: SHACL validation of a DCAT-AP-SE document
+(registered on the `gbgopendata` command group in cli.py)."""
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import click
+
+import ckan.plugins.toolkit as toolkit
+
+
+def _read_url(url: str) -> tuple[str, str]:
+    request = urllib.request.Request(url, headers={"Accept": "application/rdf+xml, text/turtle;q=0.9, */*;q=0.1"})
+    with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310 (the person asks for this URL)
+        charset = response.headers.get_content_charset() or "utf-8"
+        return response.read().decode(charset), response.headers.get("Content-Type", "")
+
+
+@click.command("validate")
+@click.option("--url", help="Validate the document at this address (e.g. http://127.0.0.1:5000/datasets/dcat).")
+@click.option("--file", "file_", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Validate this file (RDF/XML, Turtle or JSON-LD).")
+@click.option("--shapes", type=click.Choice(["se", "eu", "all"]), default="all", show_default=True,
+              help="se: our DCAT-AP-SE 3.0.1 shapes; eu: SEMIC's DCAT-AP 3.0.1 shapes; all: both.")
+def validate(url: str | None, file_: Path | None, shapes: str) -> None:
+    """Validates a DCAT-AP-SE document with SHACL and prints each violation
+    (focus node, path, message); exits non-zero when there is one. Without
+    --url or --file, the open catalogue as /datasets/dcat serves it."""
+    from ckanext.gbgopendata.dcat import catalogue, shacl
+
+    if url and file_:
+        raise click.UsageError(toolkit._("Give --url or --file, not both."))
+    try:
+        if url:
+            text, content_type = _read_url(url)
+            name = url
+        elif file_:
+            text, content_type, name = file_.read_text("utf-8"), "", file_.name
+        else:
+            flask_app = click.get_current_context().meta["flask_app"]
+            with flask_app.test_request_context():
+                text = "".join(catalogue.document("xml"))
+            content_type, name = "application/rdf+xml", "datasets/dcat"
+        graph = shacl.parse_document(text, content_type, name)
+        results = shacl.validate(graph, shapes)
+    except (OSError, urllib.error.URLError, ValueError, shacl.ShapesNotFound) as error:
+        click.secho(toolkit._("Cannot validate: {error}").format(error=error), fg="red", err=True)
+        raise SystemExit(2)
+
+    violations = shacl.violations(results)
+    for result in violations:
+        click.echo(result.line())
+    chosen = ("se", "eu") if shapes == "all" else (shapes,)
+    for name in chosen:
+        count = sum(1 for result in violations if result.shapes == name)
+        click.secho(
+            toolkit._("{shapes} shapes: {count} violations in {triples} triples").format(
+                shapes=name, count=count, triples=len(graph)
+            ),
+            fg="red" if count else "green",
+        )
+    if violations:
+        raise SystemExit(1)
