@@ -9,23 +9,44 @@
   stays the default.
 - CKAN core views the portal exposes that let an authorisation or lookup
   error through as a server error answer 403/404/400 instead.
+- CKAN looks identifiers up in the database as given, before any
+  validation, in nearly every action and page: a number, list or object
+  there, or a NUL character anywhere, made PostgreSQL fail (HTTP 500). Such
+  a request is refused before it reaches CKAN: the action API answers 409
+  naming the parameter, a page 400.
+- The action API answered navl's DataError (a wrong shape) with the whole
+  request echoed; it answers a 409 naming the field instead.
 """
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+import json
+import re
+from typing import Any, Callable, Iterator
 from urllib.parse import parse_qsl, urlencode
 
 from ckan import model
 from ckan.plugins import toolkit
 
+from ckanext.gbgopendata.logic import validators
+
 # Views of CKAN core that let NotAuthorized, NotFound or ValidationError
 # escape (so an anonymous visitor got HTTP 500).
 UNGUARDED_VIEWS = ("activity.package_changes_multiple",)
+# What no request may hold anywhere: NUL (PostgreSQL refuses it) and
+# unpaired surrogates (not characters).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Action parameters CKAN looks up in the database before validating them.
+IDENTIFIERS = (
+    "id", "package_id", "resource_id", "view_id", "org_id", "organization_id", "owner_org",
+    "group", "group_id", "object", "user", "user_id", "username",
+)
 
 
 def install(app: Any) -> Any:
     app.teardown_request(_remove_failed_session)
+    app.before_request(_refuse_what_cannot_be_looked_up)
+    app.after_request(_no_echo_of_the_request)
     app.wsgi_app = ApiLanguage(app.wsgi_app)
     for endpoint in UNGUARDED_VIEWS:
         if endpoint in app.view_functions:
@@ -38,6 +59,69 @@ def _remove_failed_session(error: BaseException | None) -> None:
         # Rolls the failed transaction back and gives the next request a
         # new session.
         model.Session.remove()
+
+
+def _refuse_what_cannot_be_looked_up() -> Any:
+    import flask
+
+    request = flask.request
+    api = request.blueprint == "api"
+    given: list[tuple[str, Any]] = [("path", request.path)]
+    given += list(request.args.items(multi=True)) + list(request.form.items(multi=True))
+    if api and request.is_json:
+        body = request.get_json(silent=True)
+        given += list(body.items()) if isinstance(body, dict) else []
+    errors: dict[str, list[str]] = {}
+    for key, value in given:
+        problem = next(_unstorable(value), None)
+        if problem is None and api and key in IDENTIFIERS and value is not None and not isinstance(value, str):
+            problem = validators.text_problem(value, None)
+        if problem:
+            errors.setdefault(str(key), []).append(problem)
+    if not errors:
+        return None
+    if not api:
+        return toolkit.abort(400, next(iter(errors.values()))[0])
+    body = {"success": False, "error": {"__type": "Validation Error", **errors}}
+    return flask.Response(json.dumps(body), status=409, content_type="application/json;charset=utf-8")
+
+
+def _unstorable(value: Any) -> Iterator[str]:
+    """UNSTORABLE characters anywhere in a value; other control characters
+    are for the fields' own validation."""
+    if isinstance(value, str):
+        if UNSTORABLE.search(value):
+            yield validators.unsafe_character_message(value) or ""
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unstorable(key)
+            yield from _unstorable(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _unstorable(item)
+
+
+def _no_echo_of_the_request(response: Any) -> Any:
+    """CKAN's action API answers navl's DataError with the request echoed
+    under "data" (HTTP 400): it becomes a 409 naming the field."""
+    import flask
+
+    if flask.request.blueprint != "api" or response.status_code != 400 or not response.is_json:
+        return response
+    body = response.get_json(silent=True) or {}
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict) or error.get("__type") != "Integrity Error":
+        return response
+    from ckanext.gbgopendata.logic import bad_input
+
+    field = bad_input.data_error_field(str(error.get("message", "")))
+    body["error"] = {
+        "__type": "Validation Error",
+        field: [toolkit._("The data has the wrong shape: a list of objects was expected")],
+    }
+    response.set_data(json.dumps(body))
+    response.status_code = 409
+    return response
 
 
 class ApiLanguage:

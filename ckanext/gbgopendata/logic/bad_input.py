@@ -266,9 +266,8 @@ def _field_of_form_key(key: str, entry_fields: dict) -> str:
 # --- errors CKAN raises after the checks -------------------------------------------------
 
 
-def _data_error_field(error: DataError) -> str:
+def data_error_field(text: str) -> str:
     """The field a navl DataError is about ("... subschema ('resources', 0)")."""
-    text = str(getattr(error, "error", error))
     for quote in ("('", "Unmatched key "):
         if quote in text:
             rest = text.split(quote, 1)[1]
@@ -292,7 +291,7 @@ def _guarded(name: str, check: Callable[[dict, dict], dict] | None, inner: Calla
         except DataError as error:
             # The API would answer with the whole request echoed.
             raise toolkit.ValidationError(
-                {_data_error_field(error): [_("The data has the wrong shape: a list of objects was expected")]}
+                {data_error_field(str(getattr(error, "error", error))): [_("The data has the wrong shape: a list of objects was expected")]}
             )
         except sa_exc.IntegrityError as error:
             # Two saves of the same new name at once: both pass the name

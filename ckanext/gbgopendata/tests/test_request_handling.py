@@ -128,3 +128,74 @@ def test_changes_between_versions_answer_anonymous_visitors_without_a_server_err
     assert app.get(
         f"/dataset/changes_multiple?new_id={new_id}&old_id={old_id}", headers={"Authorization": sysadmin["token"]}
     ).status_code == 200
+
+
+# --- identifiers and characters on every path ---------------------------------------------
+
+BAD_IDENTIFIERS = [[1], {"id": "x"}, 5, True]
+# action, the identifiers it looks up in the database before validating
+LOOKUPS = [
+    ("package_show", "id"),
+    ("package_patch", "id"),
+    ("package_delete", "id"),
+    ("resource_show", "id"),
+    ("resource_patch", "id"),
+    ("resource_delete", "id"),
+    ("resource_create", "package_id"),
+    ("organization_show", "id"),
+    ("organization_patch", "id"),
+    ("member_create", "object"),
+    ("package_owner_org_update", "organization_id"),
+    ("package_collaborator_list", "id"),
+    ("user_show", "id"),
+]
+
+
+@pytest.mark.usefixtures("with_plugins")
+@pytest.mark.parametrize(("action", "key"), LOOKUPS, ids=[f"{a}-{k}" for a, k in LOOKUPS])
+def test_an_identifier_that_is_no_text_is_refused_by_name(app, sysadmin, organization, dataset, action, key):
+    for value in BAD_IDENTIFIERS:
+        payload = {"id": dataset["id"], "object_type": "package", "capacity": "public", key: value}
+        response = app.post(
+            f"/api/action/{action}", json=payload, headers={"Authorization": sysadmin["token"]}, expect_errors=True
+        )
+        assert response.status_code == 409, (value, response.get_data(as_text=True)[:300])
+        assert key in response.json["error"]
+
+
+@pytest.mark.usefixtures("with_plugins")
+@pytest.mark.parametrize("text", ["a\u0000b", "a\ud800b"], ids=["NUL", "lone surrogate"])
+def test_text_that_cannot_be_stored_is_refused_on_every_api_path(app, sysadmin, dataset, text):
+    headers = {"Authorization": sysadmin["token"]}
+    for action, payload, key in [
+        ("package_show", {"id": text}, "id"),
+        ("user_update", {"id": sysadmin["id"], "email": "a@goteborg.se", "about": text}, "about"),
+        ("package_search", {"q": text}, "q"),
+        ("organization_member_create", {"id": "x", "username": text, "role": "editor"}, "username"),
+    ]:
+        response = app.post(f"/api/action/{action}", json=payload, headers=headers, expect_errors=True)
+        assert response.status_code == 409, (action, response.get_data(as_text=True)[:300])
+        assert "U+" in response.json["error"][key][0]
+    response = app.get("/api/action/package_show", query_string={"id": "a\u0000b"}, expect_errors=True)
+    assert response.status_code == 409
+    assert "id" in response.json["error"]
+
+
+@pytest.mark.usefixtures("with_plugins")
+@pytest.mark.parametrize("url", ["/dataset/a%00b", "/organization/a%00b", "/user/a%00b", "/dataset/changes/a%00b", "/dataset/?q=a%00b"])
+def test_a_page_address_with_a_nul_is_a_bad_request(app, url):
+    assert app.get(url, expect_errors=True).status_code == 400
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_no_action_answers_with_the_request_echoed(app, sysadmin):
+    # navl's DataError, which CKAN answered with the whole request.
+    response = app.post(
+        "/api/action/vocabulary_create",
+        json={"name": "hemligt", "tags": "x", "secret": "HEMLIGT"},
+        headers={"Authorization": sysadmin["token"]},
+        expect_errors=True,
+    )
+    assert response.status_code == 409
+    assert "tags" in response.json["error"]
+    assert "HEMLIGT" not in response.get_data(as_text=True)
