@@ -169,13 +169,15 @@ def contact_uri(contact: Mapping[str, Any]) -> str:
 
 
 def telephone_uri(number: str) -> str:
-    """tel:+46313650000 from "+46 31 365 00 00" (or a national 031 … number)."""
-    digits = re.sub(r"[^\d+]", "", number)
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    elif digits.startswith("0"):
-        digits = "+46" + digits[1:]
-    return "tel:" + digits
+    """tel:+46-31-365-00-00 from "+46 31 365 00 00" (RFC 3966: hyphens as
+    visual separators, so the grouping survives a round trip); a national
+    number (031 …) gets Sweden's country code."""
+    text = re.sub(r"\s+", "-", re.sub(r"[^\d+()\-.\s]", "", number).strip())
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    elif text.startswith("0"):
+        text = "+46-" + text[1:]
+    return "tel:" + text
 
 
 def add_contact(g, contact: Mapping[str, Any]) -> URIRef | None:
@@ -190,7 +192,7 @@ def add_contact(g, contact: Mapping[str, Any]) -> URIRef | None:
         g.add((node, VCARD.hasEmail, _mailto(contact["email"])))
     if contact.get("telephone"):
         tel = telephone_uri(contact["telephone"])
-        phone = URIRef(f"{node}/telephone/{tel.removeprefix('tel:+')}")
+        phone = URIRef(f"{node}/telephone/{re.sub(r'[^0-9]', '', tel)}")
         g.add((node, VCARD.hasTelephone, phone))
         g.add((phone, RDF.type, VCARD.Voice))
         g.add((phone, VCARD.hasValue, URIRef(tel)))

@@ -62,6 +62,9 @@ def complete_dataset(**overrides: Any) -> dict[str, Any]:
                 "license": "http://creativecommons.org/publicdomain/zero/1.0/",
                 "applicable_legislation": [HVD],
             },
+            # A dataset's licence is not in DCAT-AP-SE (only its distributions'):
+            # parsing takes the one most distributions carry.
+            {"url": "https://goteborg.se/opendata/parkering.json", "format": "application/json"},
         ],
         **OPEN_CLASSIFICATION,
     }

@@ -284,6 +284,14 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
                 g.add((statement, ODRS.attributionText, Literal(text, lang=lang)))
         g.add((statement, ODRS.attributionURL, URIRef(dataset_page_url(dataset_dict))))
 
+    # --- RDF -> CKAN (harvest-in) --------------------------------------------------
+
+    def parse_dataset(self, dataset_dict, dataset_ref):
+        from ckanext.gbgopendata.dcat.parsing import Parser
+
+        dataset_dict.update(Parser(self.g).dataset(dataset_ref))
+        return dataset_dict
+
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         g = self.g
         self._bind()
