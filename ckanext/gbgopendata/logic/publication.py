@@ -257,7 +257,9 @@ def gbgopendata_classification_stamp(key, data, errors, context):
     if classification.classification_changed(stored, new_levels):
         stamps = {}
         if new_levels:
-            stamps["classification_date"] = datetime.datetime.utcnow().isoformat(timespec="seconds")
+            stamps["classification_date"] = (
+                datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
+            )
             user_id = _acting_user_id(context)
             if user_id:
                 stamps["classified_by"] = user_id
