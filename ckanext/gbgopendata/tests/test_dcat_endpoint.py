@@ -116,3 +116,42 @@ def test_the_json_ld_document_is_one_graph(app, world):
     ids = [node["@id"] for node in document["@graph"]]
     assert len(ids) == len(set(ids))  # every subject described once
     assert SITE in ids
+
+
+def test_the_document_is_assembled_per_dataset(app, world, monkeypatch):
+    """Each dataset's triples come from a graph of their own, and
+    ckanext-dcat's one-graph catalogue build is never used."""
+    from ckanext.dcat.processors import RDFSerializer
+
+    from ckanext.gbgopendata.dcat import catalogue
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the whole-catalogue graph was built")
+
+    monkeypatch.setattr(RDFSerializer, "serialize_catalog", refuse)
+    monkeypatch.setattr(RDFSerializer, "graph_from_catalog", refuse)
+    graphs = []
+    original = catalogue.Assembler.dataset_graph
+
+    def recording(self, dataset_dict):
+        ref, graph = original(self, dataset_dict)
+        graphs.append((ref, graph))
+        return ref, graph
+
+    monkeypatch.setattr(catalogue.Assembler, "dataset_graph", recording)
+    assert app.get("/datasets/dcat").status_code == 200
+    assert len(graphs) == len(world["shown"])
+    for ref, graph in graphs:
+        assert set(graph.subjects(RDF.type, DCAT.Dataset)) == {ref}
+
+
+def test_serialising_reads_no_organisation_per_dataset(app, world, monkeypatch):
+    import ckan.logic
+
+    calls = []
+    original = ckan.logic._actions["organization_show"]
+    monkeypatch.setitem(ckan.logic._actions, "organization_show",
+                        lambda context, data_dict: calls.append(data_dict) or original(context, data_dict))
+    for fmt in ("rdf", "ttl", "jsonld"):
+        assert app.get(f"/datasets/dcat?format={fmt}").status_code == 200
+    assert calls == []
