@@ -139,6 +139,12 @@ def _expand_form_entries(data: dict, entry_fields: dict[str, dict]) -> set[str]:
     form always offers one more). Returns the fields that came from the form."""
     from ckanext.scheming.plugins import expand_form_composite
 
+    for key in [key for key in data if isinstance(key, str) and key.count("-") >= 2]:
+        field, index = key.split("-")[:2]
+        if field in entry_fields and index == "REPEATING":
+            # ckanext-scheming's hidden template of a new entry, which its
+            # JavaScript removes; without JavaScript the browser sends it.
+            del data[key]
     absent = {name for name in entry_fields if name not in data}
     expand_form_composite(data, set(absent))
     from_form = {name for name in absent if name in data}

@@ -453,6 +453,40 @@ def test_the_web_form_stores_no_empty_entries(app, editor, organization):
     assert not stored.get("spatial_coverage")
 
 
+@pytest.mark.usefixtures("with_plugins")
+def test_the_web_form_without_javascript_stores_no_template_entries(app, editor, dataset):
+    # Without JavaScript the browser also sends ckanext-scheming's hidden
+    # template of a new entry (REPEATING-INDEX0).
+    response = app.post(
+        f"/dataset/edit/{dataset['name']}",
+        data={
+            "title_translated-sv": "Parkeringsplatser",
+            "name": dataset["name"],
+            "notes_translated-sv": "Kommunala parkeringsplatser.",
+            "owner_org": dataset["owner_org"],
+            "license_id": "CC0-1.0",
+            "confidentiality_level": "0",
+            "integrity_level": "1",
+            "availability_level": "1",
+            "contact-0-name": "Trafikkontoret",
+            "contact-0-email": "trafikkontoret@goteborg.se",
+            "contact-0-kind": "Organization",
+            "contact-REPEATING-INDEX0-name": "",
+            "contact-REPEATING-INDEX0-email": "",
+            "contact-REPEATING-INDEX0-kind": "Organization",
+            "spatial_coverage-REPEATING-INDEX0-uri": "",
+            "private": "True",
+            "save": "",
+        },
+        headers={"Authorization": editor["token"]},
+        follow_redirects=False,
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:1000]
+    stored = shown(dataset["id"])
+    assert stored["contact"] == [{"name": "Trafikkontoret", "email": "trafikkontoret@goteborg.se", "kind": "Organization"}]
+    assert not stored.get("spatial_coverage")
+
+
 BAD_SHAPES = [
     ("resources", "x"),
     ("resources", {"url": "https://goteborg.se/p.csv"}),
