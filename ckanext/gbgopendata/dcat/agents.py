@@ -56,6 +56,15 @@ def texts(value: Any) -> dict[str, str]:
     }
 
 
+# Characters RFC 3987 allows in no IRI, which rdflib's Turtle and N-Triples
+# writers refuse: percent-encoded, everything else left as stored.
+_NOT_IN_IRI = {c: "%{:02X}".format(ord(c)) for c in ' <>"{}|\\^`'}
+
+
+def iri(value: str) -> URIRef:
+    return URIRef("".join(_NOT_IN_IRI.get(c, c) for c in value.strip()))
+
+
 def catalogue_base() -> str:
     from ckanext.dcat.utils import catalog_uri
 
@@ -111,7 +120,7 @@ def publisher_facts(orgnr: str) -> dict[str, Any]:
 
 
 def _mailto(address: str) -> URIRef:
-    return URIRef("mailto:" + address.strip().removeprefix("mailto:"))
+    return iri("mailto:" + address.strip().removeprefix("mailto:"))
 
 
 def add_agent(g, agent: URIRef, facts: Mapping[str, Any], identifier: str | None = None) -> None:
@@ -125,7 +134,7 @@ def add_agent(g, agent: URIRef, facts: Mapping[str, Any], identifier: str | None
     if facts.get("email"):
         g.add((agent, FOAF.mbox, _mailto(facts["email"])))
     if facts.get("homepage"):
-        g.add((agent, FOAF.homepage, URIRef(facts["homepage"])))
+        g.add((agent, FOAF.homepage, iri(facts["homepage"])))
 
 
 def add_publisher(g, orgnr: str) -> URIRef:
@@ -197,5 +206,5 @@ def add_contact(g, contact: Mapping[str, Any]) -> URIRef | None:
         g.add((phone, RDF.type, VCARD.Voice))
         g.add((phone, VCARD.hasValue, URIRef(tel)))
     if contact.get("url"):
-        g.add((node, VCARD.hasURL, URIRef(contact["url"])))
+        g.add((node, VCARD.hasURL, iri(contact["url"])))
     return node

@@ -155,3 +155,22 @@ def test_serialising_reads_no_organisation_per_dataset(app, world, monkeypatch):
     for fmt in ("rdf", "ttl", "jsonld"):
         assert app.get(f"/datasets/dcat?format={fmt}").status_code == 200
     assert calls == []
+
+
+@pytest.mark.usefixtures("clean_db", "with_plugins")
+@pytest.mark.parametrize("fmt, parser", [("xml", "xml"), ("ttl", "turtle"), ("jsonld", "json-ld")])
+def test_an_address_no_iri_may_hold_is_encoded_not_an_error(app, fmt, parser):
+    """Stored before today's validation, or harvested: a space or angle
+    bracket in an address must not break the whole catalogue document."""
+    from ckanext.gbgopendata.dcat import catalogue
+
+    dataset = {"id": "4f3b2c1d-0000-4000-8000-000000000001", "name": "gammal",
+               "title_translated": {"sv": "Gammal \"post\" <med> & tecken"},
+               "url": "https://goteborg.se/gammal sida<1>",
+               "resources": [{"id": "r1", "url": "https://goteborg.se/fil med mellanslag.csv", "format": "text/csv"}]}
+    with app.flask_app.test_request_context():
+        text = "".join(catalogue.document(fmt, datasets=[dataset]))
+    graph = Graph().parse(data=text, format=parser)
+    ref = URIRef(f"{SITE}/dataset/{dataset['id']}")
+    assert graph.value(ref, DCAT.landingPage) == URIRef("https://goteborg.se/gammal%20sida%3C1%3E")
+    assert str(graph.value(ref, URIRef("http://purl.org/dc/terms/title"))) == 'Gammal "post" <med> & tecken'

@@ -126,7 +126,7 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
 
     def _uris(self, subject, predicate, values: Iterable[str]) -> None:
         for value in values:
-            self.g.add((subject, predicate, URIRef(value)))
+            self.g.add((subject, predicate, agents.iri(value)))
 
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         g = self.g
@@ -155,12 +155,12 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
 
         for key, predicate in (("access_rights", DCTERMS.accessRights), ("frequency", DCTERMS.accrualPeriodicity)):
             if dataset_dict.get(key):
-                g.add((ref, predicate, URIRef(dataset_dict[key])))
+                g.add((ref, predicate, agents.iri(dataset_dict[key])))
         self._uris(ref, DCTERMS.language, _list(dataset_dict.get("language")))
         self._uris(ref, DCTERMS.conformsTo, _list(dataset_dict.get("conforms_to")))
         self._uris(ref, FOAF.page, _list(dataset_dict.get("documentation")))
         if dataset_dict.get("url"):
-            g.add((ref, DCAT.landingPage, URIRef(dataset_dict["url"])))
+            g.add((ref, DCAT.landingPage, agents.iri(dataset_dict["url"])))
         if dataset_dict.get("version"):
             g.add((ref, DCAT.version, Literal(dataset_dict["version"])))
         for key, predicate in (("issued", DCTERMS.issued), ("modified", DCTERMS.modified)):
@@ -190,7 +190,7 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
             uri = entry.get("uri") if isinstance(entry, dict) else None
             if not uri:
                 continue
-            place = URIRef(uri)
+            place = agents.iri(uri)
             g.add((ref, DCTERMS.spatial, place))
             g.add((place, RDF.type, DCTERMS.Location))
             term = places.get(uri)
@@ -225,9 +225,9 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
         self._texts(ref, DCTERMS.title, resource_dict.get("name_translated") or resource_dict.get("name"))
         self._texts(ref, DCTERMS.description, resource_dict.get("description_translated"))
         if resource_dict.get("url"):
-            g.add((ref, DCAT.accessURL, URIRef(resource_dict["url"])))
+            g.add((ref, DCAT.accessURL, agents.iri(resource_dict["url"])))
         if resource_dict.get("download_url"):
-            g.add((ref, DCAT.downloadURL, URIRef(resource_dict["download_url"])))
+            g.add((ref, DCAT.downloadURL, agents.iri(resource_dict["download_url"])))
 
         media_type = resource_dict.get("format") or resource_dict.get("mimetype")
         if media_type:
@@ -252,11 +252,11 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
             if licence.attribution_required:
                 self._attribution(dataset_dict, dataset_ref, ref, licence)
         elif resource_dict.get("license"):
-            g.add((ref, DCTERMS.license, URIRef(resource_dict["license"])))
+            g.add((ref, DCTERMS.license, agents.iri(resource_dict["license"])))
 
         for key, predicate in (("availability", DCATAP.availability), ("status", ADMS.status)):
             if resource_dict.get(key):
-                g.add((ref, predicate, URIRef(resource_dict[key])))
+                g.add((ref, predicate, agents.iri(resource_dict[key])))
         size = resource_dict.get("size")
         if isinstance(size, int) or (isinstance(size, str) and size.isdigit()):
             g.add((ref, DCAT.byteSize, Literal(int(size), datatype=XSD.nonNegativeInteger)))
