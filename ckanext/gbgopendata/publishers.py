@@ -57,6 +57,7 @@ def _read_organizations() -> dict[str, dict[str, Any]]:
             "publisher_type": extras.get("publisher_type") or None,
             "homepage": extras.get("homepage") or None,
             "email": extras.get("email") or None,
+            "descriptions": _translations(extras.get("description_translated")),
         }
     return organizations
 

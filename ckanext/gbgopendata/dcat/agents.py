@@ -129,6 +129,8 @@ def add_agent(g, agent: URIRef, facts: Mapping[str, Any], identifier: str | None
         g.add((agent, FOAF.name, Literal(name, lang=lang)))
     if facts.get("type"):
         g.add((agent, DCTERMS.type, URIRef(facts["type"])))
+    for lang, text in (facts.get("descriptions") or {}).items():
+        g.add((agent, DCTERMS.description, Literal(text, lang=lang)))
     if identifier:
         g.add((agent, DCTERMS.identifier, Literal(identifier)))
     if facts.get("email"):
@@ -162,6 +164,7 @@ def add_creator(g, organisation: Mapping[str, Any]) -> URIRef | None:
             "type": organisation.get("publisher_type"),
             "homepage": organisation.get("homepage"),
             "email": organisation.get("email"),
+            "descriptions": organisation.get("descriptions"),
         },
     )
     return agent

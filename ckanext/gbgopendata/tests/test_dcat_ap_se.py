@@ -44,7 +44,8 @@ def _langs(graph, subject, predicate):
 @pytest.fixture
 def city(clean_db, clean_index, with_plugins):
     organization = factories.Organization(name="trafikkontoret", **organization_fields(
-        homepage="https://goteborg.se/trafikkontoret", email="trafikkontoret@trafikkontoret.goteborg.se"))
+        homepage="https://goteborg.se/trafikkontoret", email="trafikkontoret@trafikkontoret.goteborg.se",
+        description_translated={"sv": "Ansvarar för gator.", "en": "Responsible for streets."}))
     return organization, factories.Sysadmin()
 
 
@@ -100,6 +101,9 @@ def test_a_complete_dataset(app, city, url):
     assert creator == URIRef(f"{SITE}/organization/{organization['id']}")
     assert _langs(g, creator, FOAF.name) == {("Trafikkontoret", "sv"), ("Urban Transport Administration", "en")}
     assert _one(g, creator, DCTERMS.type) == URIRef("http://purl.org/adms/publishertype/LocalAuthority")
+    assert _langs(g, creator, DCTERMS.description) == {("Ansvarar för gator.", "sv"), ("Responsible for streets.", "en")}
+    assert _one(g, creator, FOAF.homepage) == URIRef("https://goteborg.se/trafikkontoret")
+    assert _one(g, creator, FOAF.mbox) == URIRef("mailto:trafikkontoret@trafikkontoret.goteborg.se")
 
     contact = _one(g, ref, DCAT.contactPoint)
     assert isinstance(contact, URIRef) and contact not in (CITY, creator)
