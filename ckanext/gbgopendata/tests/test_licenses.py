@@ -254,7 +254,7 @@ def test_other_licences_are_not_mapped(written):
 
 
 def _parse(turtle: str) -> dict:
-    parser = RDFParser(profiles=["euro_dcat_ap_3", "gbgopendata_licenses"])
+    parser = RDFParser(profiles=["dcat_ap_se"])
     parser.parse(turtle, _format="turtle")
     return next(parser.datasets())
 

@@ -6,7 +6,10 @@ distribution (its own licence, else the dataset's), typed with the ADMS
 licence types, and, for licences that require attribution, an
 odrs:RightsStatement with the attribution text in dcterms:rights. When
 parsing (harvest-in) it maps the many ways licences are written to the
-register's ids and URIs. The coming DCAT-AP-SE profile is meant to absorb it.
+register's ids and URIs.
+
+Superseded by `dcat_ap_se` (dcat_ap_se.py), which writes and parses the
+licences itself; kept registered only for configs that still name it.
 """
 from __future__ import annotations
 
