@@ -55,7 +55,7 @@ EU_FILE_TYPES = {
     "application/x-ascii-grid": "GRID_ASCII",
     "application/x-worldfile": "WORLD",
     "application/x-gmz": "GMZ",
-    "application/x-oracledump": "ORACLE_DUMP",
+    "application/x-oracledump": "DMP",  # "Oracle Dump" in the EU table
 }
 _BY_FILE_TYPE = {code: media_type for media_type, code in EU_FILE_TYPES.items()}
 
