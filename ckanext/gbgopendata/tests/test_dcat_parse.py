@@ -221,3 +221,18 @@ def test_imported_datasets_obey_the_publication_rule(app, city):
     # ... and once classified at level 0 it is published like any other.
     helpers.call_action("package_patch", context=dict(context), id=private["id"], private=False, **OPEN_CLASSIFICATION)
     assert private["id"] in app.get("/datasets/dcat").get_data(as_text=True)
+
+
+def test_every_media_type_of_the_vocabulary_comes_back_from_both_styles():
+    from ckanext.gbgopendata.dcat import formats
+    from ckanext.gbgopendata.vocabularies import get_vocabulary
+
+    for media_type in get_vocabulary("media-type").uris:
+        terms = formats.eu_terms(media_type)
+        assert terms["format"].startswith((formats.FILE_TYPE, formats.IANA)), media_type
+        eu = formats.media_type_from_rdf(terms["format"], terms["media_type"], terms.get("compress_format"))
+        assert eu == media_type
+        # A document that gives only the file type (no dcat:mediaType).
+        if terms["format"].startswith(formats.FILE_TYPE):
+            assert formats.media_type_from_rdf(terms["format"], None, terms.get("compress_format")) == media_type
+        assert formats.media_type_from_rdf(media_type, None, None) == media_type  # DIGG's literal
