@@ -7,8 +7,9 @@
 - The action API gives its messages in the language the client asks for
   (`?lang=en`, or `Accept-Language`), not only under `/en/api/…`; Swedish
   stays the default.
-- CKAN core views the portal exposes that let an authorisation or lookup
-  error through as a server error answer 403/404/400 instead.
+- A page whose view lets an action's NotAuthorized, NotFound or
+  ValidationError through (CKAN's /dataset/changes_multiple for anonymous
+  visitors) answers 403/404/400, not 500.
 - CKAN looks identifiers up in the database as given, before any
   validation, in nearly every action and page: a number, list or object
   there, or a NUL character anywhere, made PostgreSQL fail (HTTP 500). Such
@@ -19,7 +20,6 @@
 """
 from __future__ import annotations
 
-import functools
 import json
 import re
 from typing import Any, Callable, Iterator
@@ -30,9 +30,6 @@ from ckan.plugins import toolkit
 
 from ckanext.gbgopendata.logic import validators
 
-# Views of CKAN core that let NotAuthorized, NotFound or ValidationError
-# escape (so an anonymous visitor got HTTP 500).
-UNGUARDED_VIEWS = ("activity.package_changes_multiple",)
 # What no request may hold anywhere: NUL (PostgreSQL refuses it) and
 # unpaired surrogates (not characters).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -48,9 +45,12 @@ def install(app: Any) -> Any:
     app.before_request(_refuse_what_cannot_be_looked_up)
     app.after_request(_no_echo_of_the_request)
     app.wsgi_app = ApiLanguage(app.wsgi_app)
-    for endpoint in UNGUARDED_VIEWS:
-        if endpoint in app.view_functions:
-            app.view_functions[endpoint] = _answering_action_errors(app.view_functions[endpoint])
+    for error, code, message in (
+        (toolkit.NotAuthorized, 403, "Not authorised to see this page"),
+        (toolkit.ObjectNotFound, 404, "Not found"),
+        (toolkit.ValidationError, 400, "The request is missing a parameter or has a wrong one"),
+    ):
+        app.register_error_handler(error, _answered_as(app, code, message))
     return app
 
 
@@ -71,19 +71,42 @@ def _refuse_what_cannot_be_looked_up() -> Any:
     if api and request.is_json:
         body = request.get_json(silent=True)
         given += list(body.items()) if isinstance(body, dict) else []
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, Any] = {}
     for key, value in given:
-        problem = next(_unstorable(value), None)
-        if problem is None and api and key in IDENTIFIERS and value is not None and not isinstance(value, str):
-            problem = validators.text_problem(value, None)
-        if problem:
-            errors.setdefault(str(key), []).append(problem)
+        if str(key) in errors:
+            continue
+        problems = _problems(value)
+        if problems is None and api and key in IDENTIFIERS and value is not None and not isinstance(value, str):
+            problems = [validators.text_problem(value, None)]
+        if problems:
+            errors[str(key)] = problems
     if not errors:
         return None
     if not api:
-        return toolkit.abort(400, next(iter(errors.values()))[0])
+        return toolkit.abort(400, _first_message(errors))
     body = {"success": False, "error": {"__type": "Validation Error", **errors}}
     return flask.Response(json.dumps(body), status=409, content_type="application/json;charset=utf-8")
+
+
+def _problems(value: Any) -> list | None:
+    """The errors of one parameter, shaped as navl shapes them: per entry
+    and key for a list of objects (contact, resources), else a list of
+    messages."""
+    if isinstance(value, list) and value and all(isinstance(entry, dict) for entry in value):
+        entries = [
+            {str(key): [problem] for key, item in entry.items() if (problem := next(_unstorable([key, item]), None))}
+            for entry in value
+        ]
+        return entries if any(entries) else None
+    problem = next(_unstorable(value), None)
+    return [problem] if problem else None
+
+
+def _first_message(errors: Any) -> str:
+    if isinstance(errors, str):
+        return errors
+    values = errors.values() if isinstance(errors, dict) else errors
+    return next((message for value in values if (message := _first_message(value))), "")
 
 
 def _unstorable(value: Any) -> Iterator[str]:
@@ -161,16 +184,12 @@ def _requested_language(environ: dict) -> str | None:
     return parse_accept_header(header, LanguageAccept).best_match(offered)
 
 
-def _answering_action_errors(view: Callable) -> Callable:
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except toolkit.NotAuthorized:
-            return toolkit.abort(403, toolkit._("Not authorised to see this page"))
-        except toolkit.ObjectNotFound:
-            return toolkit.abort(404, toolkit._("Not found"))
-        except toolkit.ValidationError:
-            return toolkit.abort(400, toolkit._("The request is missing a parameter or has a wrong one"))
+def _answered_as(app: Any, code: int, message: str) -> Callable:
+    """An action error a view let through, answered as CKAN answers the
+    HTTP error `code` (its error page, in the visitor's language)."""
+    from werkzeug.exceptions import default_exceptions
 
-    return wrapped
+    def handler(error: Exception) -> Any:
+        return app.handle_http_exception(default_exceptions[code](description=toolkit._(message)))
+
+    return handler
