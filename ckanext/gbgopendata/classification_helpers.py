@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ckan import authz, model
+from ckan import model
 from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import classification, rule
@@ -63,12 +63,9 @@ def gbgopendata_confidentiality_blocker(data: dict) -> str:
 
 
 def gbgopendata_shows_classification(pkg: dict) -> bool:
-    """The dataset page shows the classification to its organisation."""
-    current = toolkit.current_user
-    user = current.name if current and current.is_authenticated else None
-    if not user or not pkg.get("owner_org"):
-        return False
-    return authz.is_sysadmin(user) or authz.has_user_permission_for_group_or_org(pkg["owner_org"], user, "read")
+    """The dataset page shows the classification section to those the auth
+    function gbgopendata_classification_show lets see it."""
+    return bool(pkg.get("id")) and toolkit.h.check_access("gbgopendata_classification_show", {"id": pkg["id"]})
 
 
 def _user_name(user_id: str) -> str:

@@ -1,10 +1,26 @@
-"""Auth functions of the extension (IAuthFunctions), chained onto CKAN's."""
+"""Auth functions of the extension (IAuthFunctions): who may see what of
+the classification, and CKAN's own auth functions chained where they fail
+badly."""
 from __future__ import annotations
 
 from typing import Callable
 
-from ckan import model
+from ckan import authz, model
 from ckan.plugins import toolkit
+
+
+@toolkit.auth_allow_anonymous_access
+def gbgopendata_classification_show(context, data_dict):
+    """Who may see a dataset's whole classification (integrity and
+    availability levels, who classified it and when, the classification
+    change log) and the classification section of its page: those who may
+    edit the dataset (its organisation's editors and admins, collaborators
+    with editing rights, sysadmins). Its confidentiality level is metadata
+    like any other field, shown wherever the dataset is."""
+    result = authz.is_authorized("package_update", dict(context), data_dict)
+    if result.get("success"):
+        return {"success": True}
+    return {"success": False, "msg": toolkit._("Only those who may edit the dataset see its whole classification")}
 
 
 def _signed_in_on_a_dataset(name: str) -> Callable:
@@ -27,6 +43,9 @@ def _signed_in_on_a_dataset(name: str) -> Callable:
 
 def get_auth_functions() -> dict[str, Callable]:
     return {
-        name: _signed_in_on_a_dataset(name)
-        for name in ("package_collaborator_list", "package_collaborator_create", "package_collaborator_delete")
+        "gbgopendata_classification_show": gbgopendata_classification_show,
+        **{
+            name: _signed_in_on_a_dataset(name)
+            for name in ("package_collaborator_list", "package_collaborator_create", "package_collaborator_delete")
+        },
     }

@@ -150,17 +150,17 @@ def strip_internal_fields(dataset: dict[str, Any]) -> dict[str, Any]:
     return stripped
 
 
-def _can_edit(context: dict, dataset: dict[str, Any], cache: dict) -> bool:
+def _may_see_classification(context: dict, dataset: dict[str, Any], cache: dict) -> bool:
     dataset_id, owner_org = dataset.get("id"), dataset.get("owner_org")
     if not dataset_id:
         return False
-    # Without dataset collaborators, editing rights follow the organisation.
+    # Without dataset collaborators, the answer follows the organisation.
     collaborators = authz.check_config_permission("allow_dataset_collaborators")
     cache_key = dataset_id if collaborators or not owner_org else owner_org
     if cache_key not in cache:
         auth_context = {"user": context.get("user") or "", "auth_user_obj": context.get("auth_user_obj")}
         try:
-            toolkit.check_access("package_update", auth_context, {"id": dataset_id})
+            toolkit.check_access("gbgopendata_classification_show", auth_context, {"id": dataset_id})
             cache[cache_key] = True
         except (toolkit.NotAuthorized, toolkit.ObjectNotFound):
             cache[cache_key] = False
@@ -177,7 +177,7 @@ def shows_internal_fields(context: dict, dataset: dict[str, Any], cache: dict | 
         return False
     if authz.is_sysadmin(user):
         return True
-    return _can_edit(context, dataset, {} if cache is None else cache)
+    return _may_see_classification(context, dataset, {} if cache is None else cache)
 
 
 def without_relationships(dataset: Any) -> Any:

@@ -362,3 +362,30 @@ def test_the_publication_check_finds_a_dataset_of_another_type_and_makes_it_priv
     model.Session.remove()
     assert model.Package.get("annan-typ").private is True
     assert cli.invoke(ckan_command, ["gbgopendata", "publication-check"]).exit_code == 0
+
+
+# --- who may see the whole classification: one auth function ---------------------------------
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_one_auth_function_decides_who_sees_the_whole_classification(app, organization, editor, sysadmin):
+    dataset = helpers.call_action(
+        "package_create", context=_as(editor), name="luftkvalitet", owner_org=organization["id"], private=False,
+        **dataset_fields(),
+    )
+    admin = organization_member(organization, "admin")
+    member = organization_member(organization, "member")
+    outsider = organization_member(factories.Organization(name="miljo", **organization_fields()), "editor")
+    allowed = {}
+    for role, user in (("sysadmin", sysadmin), ("admin", admin), ("editor", editor), ("member", member),
+                       ("outsider", outsider), ("anonymous", None)):
+        try:
+            toolkit.check_access("gbgopendata_classification_show", _as(user), {"id": dataset["id"]})
+            allowed[role] = True
+        except toolkit.NotAuthorized:
+            allowed[role] = False
+        # package_show asks the same function.
+        shown = helpers.call_action("package_show", context=_as(user), id=dataset["id"])
+        assert ("integrity_level" in shown) is allowed[role], role
+    assert allowed == {"sysadmin": True, "admin": True, "editor": True, "member": False, "outsider": False,
+                       "anonymous": False}
