@@ -12,7 +12,8 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
 from ckanext.gbgopendata import cli, helpers, licenses, middleware, publishers, search
-from ckanext.gbgopendata.logic import action, auth, bad_input, publication, validators, visibility
+from ckanext.gbgopendata.logic import action, auth, bad_input, publication, registry, visibility
+from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its validators)
 from ckanext.gbgopendata import classification_helpers, views
 
 
@@ -47,7 +48,9 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     # IValidators
 
     def get_validators(self):
-        return {**validators.get_validators(), **publication.get_validators()}
+        # logic/validators.py and logic/publication.py, imported above, have
+        # registered theirs.
+        return registry.all_validators()
 
     # IActions
 

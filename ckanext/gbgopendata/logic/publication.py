@@ -33,6 +33,7 @@ from ckan.lib.navl.dictization_functions import StopOnError, missing, unflatten
 from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import classification, dataset_types, rule
+from ckanext.gbgopendata.logic.registry import validator
 
 # Context key of this module: what the chained action knows about the save,
 # and what the validators found. A dict, because validators get a copy of
@@ -160,6 +161,7 @@ def tell_web_form_about_unpublishing(context: dict) -> None:
 # --- field validators -----------------------------------------------------------------
 
 
+@validator
 def gbgopendata_classification_level(key, data, errors, context):
     """A level of one aspect: "0", "1" or "2" (0, " 1 " … accepted); empty
     means not classified."""
@@ -175,6 +177,7 @@ def gbgopendata_classification_level(key, data, errors, context):
     data[key] = level
 
 
+@validator
 def gbgopendata_not_from_input(key, data, errors, context):
     """Drops whatever the request says; `gbgopendata_classification_stamp`
     sets the value."""
@@ -246,6 +249,7 @@ def _replace_classification_extras(data: dict, values: dict[str, str]) -> None:
             data[("extras", index, name)] = value
 
 
+@validator
 def gbgopendata_classification_stamp(key, data, errors, context):
     """classification_date and classified_by: set from the acting user when
     a level changes, kept when none does, gone with the last level."""
@@ -271,6 +275,7 @@ def gbgopendata_classification_stamp(key, data, errors, context):
     _replace_classification_extras(data, {**new_levels, **stamps})
 
 
+@validator
 def gbgopendata_declassification_check(key, data, errors, context):
     """Lowering confidentiality is a declassification: it is saved only when
     the request shows it was made on the current state of the dataset (the
@@ -317,6 +322,7 @@ def record_level_changes(context: dict, dataset_id: str) -> None:
     gbg_model.record_classification_changes(dataset_id, changes, _acting_user_id(context))
 
 
+@validator
 def gbgopendata_unpublish_on_raise(key, data, errors, context):
     """Raising confidentiality above 0 on a public dataset makes it private
     in the same save, whatever the request says about `private`."""
@@ -331,6 +337,7 @@ def gbgopendata_unpublish_on_raise(key, data, errors, context):
             save["unpublished_level"] = classification.classification_of(dataset)["confidentiality_level"]
 
 
+@validator
 def gbgopendata_publication_rule(key, data, errors, context):
     """A dataset that stays or becomes public must meet every condition of
     the publication rule; the errors name it in Swedish and English."""
@@ -342,17 +349,6 @@ def gbgopendata_publication_rule(key, data, errors, context):
         field_errors = errors.get((blocker.field,))
         if blocker.field != "private" and field_errors is not None and message not in field_errors:
             field_errors.append(message)
-
-
-def get_validators() -> dict[str, Any]:
-    return {
-        "gbgopendata_classification_level": gbgopendata_classification_level,
-        "gbgopendata_not_from_input": gbgopendata_not_from_input,
-        "gbgopendata_classification_stamp": gbgopendata_classification_stamp,
-        "gbgopendata_declassification_check": gbgopendata_declassification_check,
-        "gbgopendata_unpublish_on_raise": gbgopendata_unpublish_on_raise,
-        "gbgopendata_publication_rule": gbgopendata_publication_rule,
-    }
 
 
 # --- bulk publication ----------------------------------------------------------------

@@ -17,9 +17,10 @@ from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 from ckan.plugins.toolkit import _
 from ckanext.scheming.validation import scheming_validator
 
-from ckanext.gbgopendata import licenses, vocabularies
+from ckanext.gbgopendata import languages, licenses, vocabularies
+from ckanext.gbgopendata.logic.registry import validator
 
-LANGUAGES = ("sv", "en")
+LANGUAGES = languages.LANGUAGES
 HVD_LEGISLATION = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
 
 # DCAT-AP-SE 3.0.1: dcterms:format is a media type literal matching this
@@ -114,6 +115,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:80] + "…"
 
 
+@validator
 @scheming_validator
 def gbgopendata_text(field: dict, schema: dict) -> Callable:
     """Text and only text (unicode_safe would turn [1] into "[1]"), with no
@@ -202,8 +204,9 @@ def _clean_translations(key, data, errors, field) -> dict[str, Any] | None:
     return value
 
 
+@validator
 @scheming_validator
-def fluent_text(field: dict, schema: dict) -> Callable:
+def fluent_gbgopendata_text(field: dict, schema: dict) -> Callable:
     required = field.get("required_languages", [])
 
     def validator(key, data, errors, context):
@@ -242,12 +245,13 @@ def _required_language_message(lang: str) -> str:
     return _("English text is required")
 
 
+@validator
 @scheming_validator
-def fluent_core_translated(field: dict, schema: dict) -> Callable:
-    """fluent_text, and copies the Swedish text (or else the English one) to
+def fluent_gbgopendata_core_translated(field: dict, schema: dict) -> Callable:
+    """fluent_gbgopendata_text, and copies the Swedish text (or else the English one) to
     the core field: title_translated -> title, notes_translated -> notes,
     name_translated -> name (resources), description_translated -> description."""
-    text_validator = fluent_text(field, schema)
+    text_validator = fluent_gbgopendata_text(field, schema)
     core_field = field["field_name"][: -len("_translated")]
 
     def validator(key, data, errors, context):
@@ -262,7 +266,8 @@ def fluent_core_translated(field: dict, schema: dict) -> Callable:
     return validator
 
 
-def fluent_text_output(value: Any) -> Any:
+@validator
+def fluent_gbgopendata_text_output(value: Any) -> Any:
     if isinstance(value, dict):
         return value
     if isinstance(value, str):
@@ -275,8 +280,9 @@ def fluent_text_output(value: Any) -> Any:
     return value
 
 
+@validator
 @scheming_validator
-def fluent_tags(field: dict, schema: dict) -> Callable:
+def fluent_gbgopendata_tags(field: dict, schema: dict) -> Callable:
     """Keywords per language; CKAN's core tags get the Swedish ones."""
 
     def validator(key, data, errors, context):
@@ -315,8 +321,9 @@ def fluent_tags(field: dict, schema: dict) -> Callable:
     return validator
 
 
-def fluent_tags_output(value: Any) -> Any:
-    return fluent_text_output(value)
+@validator
+def fluent_gbgopendata_tags_output(value: Any) -> Any:
+    return fluent_gbgopendata_text_output(value)
 
 
 # --- controlled vocabularies ------------------------------------------------------
@@ -336,6 +343,7 @@ def _not_in_vocabulary(field: dict, value: str) -> str:
     )
 
 
+@validator
 @scheming_validator
 def gbgopendata_vocabulary_value(field: dict, schema: dict) -> Callable:
     def validator(value, context):
@@ -352,6 +360,7 @@ def gbgopendata_vocabulary_value(field: dict, schema: dict) -> Callable:
     return validator
 
 
+@validator
 @scheming_validator
 def gbgopendata_vocabulary_values(field: dict, schema: dict) -> Callable:
     def validator(key, data, errors, context):
@@ -372,6 +381,7 @@ def gbgopendata_vocabulary_values(field: dict, schema: dict) -> Callable:
     return validator
 
 
+@validator
 def gbgopendata_hvd_category(key, data, errors, context):
     """DCAT-AP-SE: an HVD category is given when, and only when, the dataset
     is marked with the HVD regulation as applicable legislation."""
@@ -409,6 +419,7 @@ def _is_web_address(value: Any, schemes: tuple[str, ...] = ("http", "https")) ->
     return parts.scheme.lower() in schemes and bool(parts.hostname)
 
 
+@validator
 def gbgopendata_uri(value: Any, context: dict) -> Any:
     if _is_empty(value):
         return value
@@ -417,6 +428,7 @@ def gbgopendata_uri(value: Any, context: dict) -> Any:
     return value
 
 
+@validator
 @scheming_validator
 def gbgopendata_uris(field: dict, schema: dict) -> Callable:
     def validator(key, data, errors, context):
@@ -440,6 +452,7 @@ def gbgopendata_uris(field: dict, schema: dict) -> Callable:
     return validator
 
 
+@validator
 def gbgopendata_resource_url(key, data, errors, context):
     """A distribution's access URL: an absolute http(s) or ftp address, or,
     for an uploaded file (url_type "upload"), the file's name as CKAN's
@@ -457,6 +470,7 @@ def gbgopendata_resource_url(key, data, errors, context):
         )
 
 
+@validator
 def gbgopendata_image_url(value: Any, context: dict) -> Any:
     """An organisation's logo: an absolute http(s) address, or the name of an
     uploaded image as CKAN's uploader stores it."""
@@ -469,6 +483,7 @@ def gbgopendata_image_url(value: Any, context: dict) -> Any:
     return value
 
 
+@validator
 def gbgopendata_email(value: Any, context: dict) -> Any:
     if _is_empty(value):
         return value
@@ -478,6 +493,7 @@ def gbgopendata_email(value: Any, context: dict) -> Any:
     return value
 
 
+@validator
 def gbgopendata_telephone(value: Any, context: dict) -> Any:
     if _is_empty(value):
         return value
@@ -486,6 +502,7 @@ def gbgopendata_telephone(value: Any, context: dict) -> Any:
     return value
 
 
+@validator
 def gbgopendata_date(value: Any, context: dict) -> Any:
     """A year (YYYY), a date (YYYY-MM-DD) or an ISO 8601 date and time, of
     which the date is stored; nothing may follow it ("2020-01-01garbage")."""
@@ -506,6 +523,7 @@ def gbgopendata_date(value: Any, context: dict) -> Any:
     return match.group(1)
 
 
+@validator
 def gbgopendata_not_before_start(key, data, errors, context):
     end = data.get(key)
     start = data.get(key[:-1] + ("temporal_start",))
@@ -519,6 +537,7 @@ def gbgopendata_not_before_start(key, data, errors, context):
         errors[key].append(_("The end date must not be before the start date ({start})").format(start=start_text))
 
 
+@validator
 def gbgopendata_media_type(value: Any, context: dict) -> Any:
     if _is_empty(value):
         return value
@@ -533,6 +552,7 @@ def gbgopendata_media_type(value: Any, context: dict) -> Any:
     return text
 
 
+@validator
 def gbgopendata_byte_size(value: Any, context: dict) -> Any:
     """A whole number of bytes, 0 up to what the database column holds.
     Empty text (the web form's empty field) means no size."""
@@ -553,6 +573,7 @@ def _too_large() -> str:
     return _("Too large: at most {max} bytes").format(max=MAX_BYTE_SIZE)
 
 
+@validator
 def gbgopendata_sha1(value: Any, context: dict) -> Any:
     if _is_empty(value):
         return value
@@ -561,6 +582,7 @@ def gbgopendata_sha1(value: Any, context: dict) -> Any:
     return value.lower()
 
 
+@validator
 def gbgopendata_geonames_uri(value: Any, context: dict) -> Any:
     if _is_empty(value):
         return value
@@ -582,6 +604,7 @@ def orgnr_check_digit(first_nine: str) -> int:
     return (10 - total % 10) % 10
 
 
+@validator
 def gbgopendata_orgnr(value: Any, context: dict) -> Any:
     """Accepts 10 digits with or without the hyphen; stores them without."""
     if _is_empty(value):
@@ -604,6 +627,7 @@ def _unknown_license(value: Any) -> str:
     )
 
 
+@validator
 def gbgopendata_license_id(key, data, errors, context):
     """A dataset's licence: stored as the register's id, whichever way it was
     written (old CKAN id, licence URI); a new dataset without one gets the
@@ -631,6 +655,7 @@ def gbgopendata_license_id(key, data, errors, context):
     data[key] = license_id
 
 
+@validator
 def gbgopendata_resource_license(value: Any, context: dict) -> Any:
     """A distribution's own licence, stored as the licence's canonical URI
     (ckanext-dcat's `license` field); empty means the dataset's licence."""
@@ -660,6 +685,7 @@ SHOWN_ONLY_FIELDS = frozenset(
 FORM_ONLY_FIELDS = frozenset({"pkg_name", "_ckan_phase", "save", "return_to", "clear_upload", "image_upload"})
 
 
+@validator
 @scheming_validator
 def gbgopendata_no_unknown_fields(field: dict | None, schema: dict) -> Callable:
     """A schema-wide `before_validators` entry: a top-level key that is no
@@ -687,33 +713,3 @@ def gbgopendata_no_unknown_fields(field: dict | None, schema: dict) -> Callable:
                 )
 
     return validator
-
-
-def get_validators() -> dict[str, Callable]:
-    return {
-        "gbgopendata_text": gbgopendata_text,
-        "gbgopendata_no_unknown_fields": gbgopendata_no_unknown_fields,
-        "gbgopendata_resource_url": gbgopendata_resource_url,
-        "gbgopendata_image_url": gbgopendata_image_url,
-        "gbgopendata_license_id": gbgopendata_license_id,
-        "gbgopendata_resource_license": gbgopendata_resource_license,
-        "fluent_text": fluent_text,
-        "fluent_text_output": fluent_text_output,
-        "fluent_core_translated": fluent_core_translated,
-        "fluent_tags": fluent_tags,
-        "fluent_tags_output": fluent_tags_output,
-        "gbgopendata_vocabulary_value": gbgopendata_vocabulary_value,
-        "gbgopendata_vocabulary_values": gbgopendata_vocabulary_values,
-        "gbgopendata_hvd_category": gbgopendata_hvd_category,
-        "gbgopendata_uri": gbgopendata_uri,
-        "gbgopendata_uris": gbgopendata_uris,
-        "gbgopendata_email": gbgopendata_email,
-        "gbgopendata_telephone": gbgopendata_telephone,
-        "gbgopendata_date": gbgopendata_date,
-        "gbgopendata_not_before_start": gbgopendata_not_before_start,
-        "gbgopendata_media_type": gbgopendata_media_type,
-        "gbgopendata_byte_size": gbgopendata_byte_size,
-        "gbgopendata_sha1": gbgopendata_sha1,
-        "gbgopendata_geonames_uri": gbgopendata_geonames_uri,
-        "gbgopendata_orgnr": gbgopendata_orgnr,
-    }

@@ -26,7 +26,7 @@ from ckan.tests import helpers
 from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_get_organization_schema
 
 from ckanext.gbgopendata.logic.validators import max_length
-from ckanext.gbgopendata.tests.conftest import dataset_fields, resource_fields
+from ckanext.gbgopendata.tests.helpers import dataset_fields, resource_fields
 
 # Bad wherever text is expected (and wherever a number or a choice is).
 BAD_VALUES: dict[str, Any] = {
@@ -51,14 +51,14 @@ BAD_CONTENT: dict[str, Any] = {
 # text, and BAD_CONTENT is good text for it.
 TEXT_ONLY = {
     "ignore_missing", "not_empty", "gbgopendata_text", "strip_value", "unicode_safe", "remove_whitespace",
-    "scheming_required", "fluent_text", "fluent_core_translated",
+    "scheming_required", "fluent_gbgopendata_text", "fluent_gbgopendata_core_translated",
 }
 # Set by the server, whatever a request sends (README: Classification).
 SERVER_SET = "gbgopendata_not_from_input"
 # BAD_CONTENT values that are good values of a field with this validator.
 GOOD_CONTENT = {
     "name_validator": {"garbage date"},  # a URL name such as 2020-01-01garbage
-    "fluent_tags": {"not a URL", "garbage date"},  # keywords
+    "fluent_gbgopendata_tags": {"not a URL", "garbage date"},  # keywords
     "gbgopendata_image_url": {"garbage date"},  # the name of an uploaded image
 }
 
@@ -76,9 +76,9 @@ def _shape(field: dict) -> str:
     validators = _validators(field)
     if "repeating_subfields" in field:
         return "entries"
-    if "fluent_tags" in validators:
+    if "fluent_gbgopendata_tags" in validators:
         return "translated list"
-    if validators & {"fluent_text", "fluent_core_translated"}:
+    if validators & {"fluent_gbgopendata_text", "fluent_gbgopendata_core_translated"}:
         return "translated"
     if validators & {"gbgopendata_uris", "gbgopendata_vocabulary_values"}:
         return "list"
@@ -159,7 +159,7 @@ def _valid_text(field: dict, length: int, letter: str = "a") -> str | None:
         return "application/" + "a" * (length - 12)
     if "name_validator" in validators and letter == "a":
         return "a" * length
-    if _free_text(field) or "fluent_tags" in validators:
+    if _free_text(field) or "fluent_gbgopendata_tags" in validators:
         return letter * length
     return None
 
