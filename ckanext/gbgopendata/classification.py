@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from ckanext.gbgopendata import languages
+
 
 # --- Göteborgs Stads riktlinjer för informationssäkerhet ------------------------
 #
@@ -25,7 +27,7 @@ class Aspect:
     en: str
 
     def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.sv
+        return languages.pick(self.sv, self.en, lang)
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,10 @@ class LevelDefinition:
     definition_en: str
 
     def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_sv
+        return languages.pick(self.name_sv, self.name_en, lang)
 
     def definition(self, lang: str) -> str:
-        return self.definition_en if lang == "en" else self.definition_sv
+        return languages.pick(self.definition_sv, self.definition_en, lang)
 
 
 ASPECTS = (

@@ -8,11 +8,11 @@ from typing import Any, Callable
 from ckan import model
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import classification, rule
+from ckanext.gbgopendata import classification, languages, rule
 
 
 def _lang() -> str:
-    return "en" if toolkit.h.lang() == "en" else "sv"
+    return languages.request_language()
 
 
 def gbgopendata_classification_choices(field: dict) -> list[dict[str, Any]]:

@@ -54,7 +54,7 @@ def _ensure_sysadmin(password_file: Path) -> str:
                 "name": DEMO_ADMIN,
                 "email": "admin@localhost.localdomain",
                 "password": password,
-                "fullname": "Portaladministratör",
+                "fullname": toolkit._("Portal administrator"),
             },
         )
     # Sysadmin rights are granted through the model, as `ckan sysadmin add` does.

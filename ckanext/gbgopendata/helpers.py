@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as toolkit
 
-from ckanext.gbgopendata import licenses, publishers, search, vocabularies
+from ckanext.gbgopendata import languages, licenses, publishers, search, vocabularies
 
 FORM_GROUPS = ("mandatory", "recommended", "optional")
 
@@ -17,22 +17,22 @@ def gbgopendata_support_email() -> str:
 
 def gbgopendata_lang() -> str:
     """The request's language, reduced to the two the catalogue has."""
-    return "en" if toolkit.h.lang() == "en" else "sv"
+    return languages.request_language()
+
+
+def gbgopendata_languages() -> tuple[str, ...]:
+    return languages.LANGUAGES
+
+
+def gbgopendata_language_name(lang: str) -> str:
+    """The name of one of the catalogue's languages, in the visitor's."""
+    return toolkit._("English") if lang == "en" else toolkit._("Swedish")
 
 
 def gbgopendata_translated(value: Any) -> str:
     """The text of a {"sv": …, "en": …} value in the visitor's language,
     falling back to the other language."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return value
-    if not isinstance(value, dict):
-        return value or ""
-    lang = gbgopendata_lang()
-    other = "sv" if lang == "en" else "en"
-    text = value.get(lang) or value.get(other) or ""
+    text = languages.in_language(value)
     return ", ".join(text) if isinstance(text, list) else text
 
 
@@ -95,7 +95,7 @@ def gbgopendata_empty_recommended(fields: list[dict], data: dict) -> list[dict]:
         name = field["field_name"]
         value = data.get(name)
         if value is None and field.get("preset", "").startswith("gbgopendata_fluent"):
-            value = {lang: data.get(f"{name}-{lang}") for lang in ("sv", "en")}
+            value = {lang: data.get(f"{name}-{lang}") for lang in languages.LANGUAGES}
         if not _is_filled(value):
             empty.append(field)
     return empty
@@ -154,7 +154,7 @@ def gbgopendata_attribution(dataset: dict, resource: dict | None = None) -> str:
     (or the distribution's) licence needs no attribution."""
     licence = licenses.effective_license(resource, dataset) if resource else licenses.dataset_license(dataset)
     texts = licenses.dataset_attribution(dataset, licence)
-    return licenses.in_language(texts, gbgopendata_lang()) if texts else ""
+    return languages.in_language(texts) if texts else ""
 
 
 @toolkit.chained_helper
@@ -170,6 +170,8 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
     return {
         "gbgopendata_support_email": gbgopendata_support_email,
         "gbgopendata_lang": gbgopendata_lang,
+        "gbgopendata_languages": gbgopendata_languages,
+        "gbgopendata_language_name": gbgopendata_language_name,
         "gbgopendata_translated": gbgopendata_translated,
         "gbgopendata_vocabulary_choices": vocabularies.vocabulary_choices,
         "gbgopendata_vocabulary_label": gbgopendata_vocabulary_label,

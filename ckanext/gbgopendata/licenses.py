@@ -20,13 +20,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
+
+from ckanext.gbgopendata import languages
 
 log = logging.getLogger(__name__)
 
 REGISTER_FILE = Path(__file__).with_name("licenses.json")
-LANGUAGES = ("sv", "en")
 
 OPEN_LICENSES_OPTION = "ckanext.gbgopendata.open_licenses"
 DEFAULT_LICENSE_OPTION = "ckanext.gbgopendata.default_license"
@@ -48,15 +49,10 @@ class Licence:
     legacy_ids: tuple[str, ...]
 
     def title(self, lang: str) -> str:
-        return in_language(self.title_translated, lang)
+        return languages.in_language(self.title_translated, lang)
 
     def explanation(self, lang: str) -> str:
-        return in_language(self.explanation_translated, lang)
-
-
-def in_language(texts: Mapping[str, str], lang: str) -> str:
-    other = "sv" if lang == "en" else "en"
-    return texts.get(lang) or texts.get(other) or ""
+        return languages.in_language(self.explanation_translated, lang)
 
 
 # --- the register --------------------------------------------------------------
@@ -219,22 +215,12 @@ def effective_license(resource: Mapping[str, Any], dataset: Mapping[str, Any]) -
 # --- CC BY attribution -------------------------------------------------------------------
 
 
-def _translations(value: Any) -> dict[str, str]:
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return {"sv": value}
-        value = parsed if isinstance(parsed, dict) else {"sv": value}
-    return {lang: text for lang, text in (value or {}).items() if isinstance(text, str) and text.strip()}
-
-
 def attribution_text(publisher: Mapping[str, str], title: Mapping[str, str]) -> dict[str, str]:
     """How to credit a dataset, per language: "<publisher>, <dataset title>"."""
     texts = {}
-    for lang in LANGUAGES:
-        publisher_name = in_language(publisher, lang)
-        dataset_title = in_language(title, lang)
+    for lang in languages.LANGUAGES:
+        publisher_name = languages.in_language(publisher, lang)
+        dataset_title = languages.in_language(title, lang)
         texts[lang] = ", ".join(part for part in (publisher_name, dataset_title) if part)
     return texts
 
@@ -257,7 +243,7 @@ def dataset_attribution(dataset: Mapping[str, Any], licence: Licence | None = No
     licence = licence or dataset_license(dataset)
     if licence is None or not licence.attribution_required:
         return None
-    title = _translations(dataset.get("title_translated")) or _translations(dataset.get("title"))
+    title = languages.translations(dataset.get("title_translated")) or languages.translations(dataset.get("title"))
     return attribution_text(publisher_names(dataset), title)
 
 

@@ -9,8 +9,9 @@ dozen organisations.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from ckanext.gbgopendata import languages
 
 # DIGG's harvesting rules: http://dataportal.se/organisation/SE<orgnr>.
 PUBLISHER_URI_BASE = "http://dataportal.se/organisation/SE"
@@ -27,17 +28,6 @@ def format_orgnr(orgnr: str) -> str:
     return f"{orgnr[:6]}-{orgnr[6:]}" if len(orgnr) == 10 and orgnr.isdigit() else orgnr
 
 
-def _translations(value: Any) -> dict[str, str]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return {"sv": value} if value.strip() else {}
-    if not isinstance(value, dict):
-        return {}
-    return {lang: text for lang, text in value.items() if isinstance(text, str) and text.strip()}
-
-
 def _read_organizations() -> dict[str, dict[str, Any]]:
     from ckan import model
 
@@ -47,7 +37,7 @@ def _read_organizations() -> dict[str, dict[str, Any]]:
     )
     for group in query:
         extras = dict(group.extras or {})
-        names = _translations(extras.get("title_translated")) or _translations(group.title)
+        names = languages.translations(extras.get("title_translated")) or languages.translations(group.title)
         organizations[group.id] = {
             "id": group.id,
             "name": group.name,
@@ -57,7 +47,7 @@ def _read_organizations() -> dict[str, dict[str, Any]]:
             "publisher_type": extras.get("publisher_type") or None,
             "homepage": extras.get("homepage") or None,
             "email": extras.get("email") or None,
-            "descriptions": _translations(extras.get("description_translated")),
+            "descriptions": languages.translations(extras.get("description_translated")),
         }
     return organizations
 

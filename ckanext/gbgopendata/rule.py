@@ -23,11 +23,10 @@ the type condition reads the scheming schemas, both from the running config.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Callable, Collection, Iterable, Mapping
 
-from ckanext.gbgopendata import classification, dataset_types, licenses
+from ckanext.gbgopendata import classification, dataset_types, languages, licenses
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class PublicationBlocker:
     en: str
 
     def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.sv
+        return languages.pick(self.sv, self.en, lang)
 
     def bilingual(self) -> str:
         """Swedish and English together, for errors that must name the rule
@@ -134,15 +133,8 @@ def _shown(value: str) -> str:
 
 
 def _resource_name(resource: Mapping[str, Any], lang: str) -> str:
-    names = resource.get("name_translated")
-    if isinstance(names, str):
-        try:
-            names = json.loads(names)
-        except ValueError:
-            names = None
-    if isinstance(names, dict) and any(names.values()):
-        return licenses.in_language(names, lang)
-    return resource.get("name") or resource.get("url") or resource.get("id") or "?"
+    name = languages.in_language(resource.get("name_translated"), lang)
+    return name or resource.get("name") or resource.get("url") or resource.get("id") or "?"
 
 
 def license_blockers(

@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF
 
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import publishers
+from ckanext.gbgopendata import languages, publishers
 
 log = logging.getLogger(__name__)
 
@@ -34,25 +34,16 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 LEGAL_ENTITIES_OPTION = "ckanext.gbgopendata.legal_entities"
 DEFAULT_LEGAL_ENTITIES = Path(__file__).with_name("legal_entities.json")
 SUPPORT_EMAIL_OPTION = "ckanext.gbgopendata.support_email"
-LANGUAGES = ("sv", "en")
+LANGUAGES = languages.LANGUAGES
 
 
 def texts(value: Any) -> dict[str, str]:
-    """{lang: text} from a fluent value (a dict, or its JSON), keeping only
-    non-empty texts under a language tag."""
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return {"sv": value.strip()} if value.strip() else {}
-        value = parsed if isinstance(parsed, dict) else {"sv": value}
-    if not isinstance(value, Mapping):
-        return {}
+    """{lang: text} from a fluent value (languages.translations), keeping
+    only non-empty texts under a well-formed language tag."""
     return {
-        lang: text.strip()
-        for lang, text in value.items()
-        if isinstance(lang, str) and re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*", lang)
-        and isinstance(text, str) and text.strip()
+        lang: text
+        for lang, text in languages.translations(value).items()
+        if re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*", lang) and isinstance(text, str)
     }
 
 

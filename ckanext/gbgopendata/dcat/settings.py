@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from ckan.plugins import toolkit
 
+from ckanext.gbgopendata import languages
+
 PREFIX = "ckanext.gbgopendata.catalog_"
 # DCAT-AP-SE requires exactly this licence on the catalogue's metadata.
 CATALOGUE_LICENSE = "http://creativecommons.org/publicdomain/zero/1.0/"
@@ -29,8 +31,8 @@ def _option(name: str) -> str:
 def catalogue_settings() -> CatalogueSettings:
     homepage = _option("homepage") or (toolkit.config.get("ckan.site_url") or "").rstrip("/") + "/"
     return CatalogueSettings(
-        title={lang: text for lang in ("sv", "en") if (text := _option(f"title_{lang}"))},
-        description={lang: text for lang in ("sv", "en") if (text := _option(f"description_{lang}"))},
+        title={lang: text for lang in languages.LANGUAGES if (text := _option(f"title_{lang}"))},
+        description={lang: text for lang in languages.LANGUAGES if (text := _option(f"description_{lang}"))},
         publisher_orgnr="".join(ch for ch in _option("publisher_orgnr") if ch.isdigit()),
         homepage=homepage,
         languages=tuple(_option("language").split()),

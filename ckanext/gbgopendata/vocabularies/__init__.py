@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Iterator
 
+from ckanext.gbgopendata import languages
+
 __all__ = [
     "VOCABULARY_NAMES",
     "Term",
@@ -59,9 +61,7 @@ class Term:
         """The label in ``lang``; English for 'en' (also 'en_GB', 'en-US'),
         Swedish for anything else, since Swedish is the catalogue's main
         language. An empty label falls back to the other language."""
-        if re.split(r"[-_]", lang or "", maxsplit=1)[0].lower() == "en":
-            return self.label_en or self.label_sv
-        return self.label_sv or self.label_en
+        return languages.pick(self.label_sv, self.label_en, lang or languages.DEFAULT_LANGUAGE)
 
 
 @dataclass(frozen=True)

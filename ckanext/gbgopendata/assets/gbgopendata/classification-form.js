@@ -17,7 +17,7 @@
     if (!publicOption) {
       publicOption = document.createElement("option");
       publicOption.value = "False";
-      publicOption.textContent = select.getAttribute("data-gbgopendata-public-label") || "Public";
+      publicOption.textContent = select.getAttribute("data-gbgopendata-public-label");
     }
 
     function update() {

@@ -33,7 +33,7 @@ from ckan.plugins import toolkit
 from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
 from ckanext.dcat.utils import resource_uri
 
-from ckanext.gbgopendata import licenses, publishers
+from ckanext.gbgopendata import languages, licenses, publishers
 from ckanext.gbgopendata.dcat import agents, formats
 from ckanext.gbgopendata.dcat.settings import CATALOGUE_LICENSE, catalogue_settings
 from ckanext.gbgopendata.vocabularies import get_vocabulary
@@ -247,7 +247,7 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
             g.add((document, RDF.type, DCTERMS.LicenseDocument))
             for licence_type in licence.licence_types:
                 g.add((document, DCTERMS.type, URIRef(licence_type)))
-            for lang in licenses.LANGUAGES:
+            for lang in languages.LANGUAGES:
                 g.add((document, DCTERMS.title, Literal(licence.title(lang), lang=lang)))
             if licence.attribution_required:
                 self._attribution(dataset_dict, dataset_ref, ref, licence)
