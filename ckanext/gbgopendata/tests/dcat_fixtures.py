@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.gbgopendata.tests.conftest import OPEN_CLASSIFICATION
+from ckanext.gbgopendata.tests.helpers import OPEN_CLASSIFICATION
 
 HVD = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
 EU = "http://publications.europa.eu/resource/authority/"

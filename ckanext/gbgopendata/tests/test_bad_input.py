@@ -18,7 +18,7 @@ from ckan.tests import helpers
 from ckan.tests.pytest_ckan.fixtures import FakeFileStorage
 from werkzeug.datastructures import FileStorage
 
-from ckanext.gbgopendata.tests.conftest import dataset_fields, organization_fields, resource_fields
+from ckanext.gbgopendata.tests.helpers import dataset_fields, organization_fields, resource_fields
 
 CONTACT = {"name": "Trafikkontoret", "email": "trafikkontoret@goteborg.se"}
 

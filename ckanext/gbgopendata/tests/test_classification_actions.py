@@ -7,6 +7,7 @@ clean database serves the whole class (each case makes its own dataset).
 from __future__ import annotations
 
 import itertools
+import uuid
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ import ckan.model as model
 from ckan.plugins import toolkit
 from ckan.tests import factories, helpers
 
-from ckanext.gbgopendata.tests.conftest import (
+from ckanext.gbgopendata.tests.helpers import (
     OPEN_CLASSIFICATION,
     dataset_fields,
     organization_fields,
@@ -54,7 +55,9 @@ def _classification(level: str | None) -> dict[str, str]:
     return {**OPEN_CLASSIFICATION, "confidentiality_level": level}
 
 
-_names = itertools.count()
+def _unique(prefix: str) -> str:
+    """A dataset name no other test uses (no shared counter between tests)."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(scope="class")
@@ -159,7 +162,7 @@ class TestPublicationMatrix:
     @pytest.mark.parametrize(("path", "role", "level", "request_"), MATRIX)
     def test_outcome(self, world, path, role, level, request_):
         expected = expected_outcome(path, role, level, request_)
-        name = f"dataset-{next(_names)}"
+        name = _unique("dataset")
         dataset = _arrange(world, path, level, name)
         before = _stored(name)
 
@@ -222,7 +225,7 @@ class TestUnpublishByRaise:
     def test_raising_confidentiality_on_a_public_dataset_makes_it_private_in_the_same_save(
         self, world, path, level
     ):
-        name = f"raised-{next(_names)}"
+        name = _unique("raised")
         dataset = _public_dataset(world, name)
         assert _found_by_anonymous(name)
         context = _as(world, "editor")
@@ -258,7 +261,7 @@ class TestUnpublishByRaise:
             helpers.call_action("package_activity_list", context={"user": "", "ignore_auth": False}, id=dataset["id"])
 
     def test_removing_the_classification_of_a_public_dataset_is_refused(self, world):
-        name = f"unclassified-{next(_names)}"
+        name = _unique("unclassified")
         dataset = _public_dataset(world, name)
 
         with pytest.raises(toolkit.ValidationError) as raised:
@@ -268,7 +271,7 @@ class TestUnpublishByRaise:
         assert _stored(name) == {"private": False, "confidentiality_level": "0"}
 
     def test_an_update_that_drops_the_other_aspects_of_a_public_dataset_is_refused(self, world):
-        name = f"incomplete-{next(_names)}"
+        name = _unique("incomplete")
         dataset = _public_dataset(world, name)
         shown = helpers.call_action("package_show", context=_as(world, "editor"), id=dataset["id"])
         del shown["availability_level"]
@@ -283,7 +286,7 @@ class TestUnpublishByRaise:
 
 class TestClassificationStamps:
     def test_stamps_come_from_the_acting_user_never_from_input(self, world):
-        name = f"stamped-{next(_names)}"
+        name = _unique("stamped")
         dataset = helpers.call_action(
             "package_create",
             context=_as(world, "editor"),
@@ -309,7 +312,7 @@ class TestClassificationStamps:
         assert model.Package.get(name).extras["classified_by"] == world["users"]["editor"]["id"]
 
     def test_stamps_follow_the_levels(self, world):
-        name = f"restamped-{next(_names)}"
+        name = _unique("restamped")
         created = helpers.call_action(
             "package_create",
             context=_as(world, "editor"),
@@ -347,7 +350,7 @@ class TestClassificationStamps:
 class TestBadInput:
     @pytest.mark.parametrize("level", ["3", "hög", 5, -1, True, ["0"], {"sv": "0"}])
     def test_a_level_that_is_not_0_1_or_2_is_refused_and_nothing_is_stored(self, world, level):
-        name = f"bad-level-{next(_names)}"
+        name = _unique("bad-level")
         with pytest.raises(toolkit.ValidationError) as raised:
             helpers.call_action(
                 "package_create",
@@ -363,7 +366,7 @@ class TestBadInput:
     def test_a_create_without_private_asks_for_publication(self, world):
         # CKAN makes a dataset public unless told otherwise: without a
         # classification that is refused, with level 0 it is published.
-        refused = f"implicit-{next(_names)}"
+        refused = _unique("implicit")
         fields = {key: value for key, value in dataset_fields().items() if key not in OPEN_CLASSIFICATION}
         with pytest.raises(toolkit.ValidationError):
             helpers.call_action(
@@ -374,7 +377,7 @@ class TestBadInput:
         published = helpers.call_action(
             "package_create",
             context=_as(world, "editor"),
-            name=f"implicit-{next(_names)}",
+            name=_unique("implicit"),
             owner_org=world["organization"]["id"],
             **dataset_fields(),
         )
@@ -386,7 +389,7 @@ class TestBadInput:
             "api_token_create", context={"user": world["users"]["editor"]["name"]},
             user=world["users"]["editor"]["name"], name="test",
         )["token"]
-        name = f"http-{next(_names)}"
+        name = _unique("http")
         payload = {"name": name, "owner_org": world["organization"]["id"], "private": False,
                    **dataset_fields(confidentiality_level="2")}
         for prefix in ("", "/en"):
@@ -405,8 +408,8 @@ class TestBadInput:
 
 class TestBulkPublication:
     def test_one_dataset_that_may_not_be_public_keeps_the_whole_batch_private(self, world):
-        open_one = _private_dataset(world, "0", f"bulk-open-{next(_names)}")
-        secret = _private_dataset(world, "2", f"bulk-secret-{next(_names)}")
+        open_one = _private_dataset(world, "0", _unique("bulk-open"))
+        secret = _private_dataset(world, "2", _unique("bulk-secret"))
 
         with pytest.raises(toolkit.ValidationError) as raised:
             helpers.call_action(
@@ -436,7 +439,7 @@ class TestDatasetsStoredBeforeTheRule:
 
     @pytest.fixture
     def legacy(self, world):
-        name = f"legacy-{next(_names)}"
+        name = _unique("legacy")
         dataset = _public_dataset(world, name)
         pkg = model.Package.get(name)
         for key in OPEN_CLASSIFICATION:  # as if stored before the rule existed

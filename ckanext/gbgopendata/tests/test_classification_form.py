@@ -12,7 +12,7 @@ import ckan.model as model
 from ckan.tests import factories, helpers
 
 from ckanext.gbgopendata import classification
-from ckanext.gbgopendata.tests.conftest import (
+from ckanext.gbgopendata.tests.helpers import (
     reset_database,
     OPEN_CLASSIFICATION,
     dataset_fields,

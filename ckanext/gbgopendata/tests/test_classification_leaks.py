@@ -25,7 +25,7 @@ from ckan.plugins import toolkit
 from ckan.tests import factories, helpers
 from ckan.tests.pytest_ckan.fixtures import FakeFileStorage
 
-from ckanext.gbgopendata.tests.conftest import (
+from ckanext.gbgopendata.tests.helpers import (
     reset_database,
     OPEN_CLASSIFICATION,
     dataset_fields,

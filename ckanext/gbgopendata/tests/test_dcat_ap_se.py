@@ -8,7 +8,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from ckan.tests import factories, helpers
 
-from ckanext.gbgopendata.tests.conftest import organization_fields
+from ckanext.gbgopendata.tests.helpers import organization_fields
 from ckanext.gbgopendata.tests.dcat_fixtures import EU, HVD, complete_dataset, minimal_dataset
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")

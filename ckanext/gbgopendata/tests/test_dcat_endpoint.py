@@ -10,7 +10,7 @@ from rdflib.namespace import DCAT, RDF
 
 from ckan.tests import factories, helpers
 
-from ckanext.gbgopendata.tests.conftest import organization_fields
+from ckanext.gbgopendata.tests.helpers import organization_fields
 from ckanext.gbgopendata.tests.dcat_fixtures import complete_dataset, minimal_dataset
 
 SITE = "http://test.ckan.net"

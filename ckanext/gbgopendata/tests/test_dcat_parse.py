@@ -10,7 +10,7 @@ from ckan.plugins import toolkit
 from ckan.tests import factories, helpers
 from ckanext.dcat.processors import RDFParser
 
-from ckanext.gbgopendata.tests.conftest import OPEN_CLASSIFICATION, organization_fields
+from ckanext.gbgopendata.tests.helpers import OPEN_CLASSIFICATION, organization_fields
 from ckanext.gbgopendata.tests.dcat_fixtures import EU, HVD, complete_dataset
 
 DATASET_FIELDS = set(complete_dataset()) - {"name", "private", *OPEN_CLASSIFICATION} | {"owner_org"}

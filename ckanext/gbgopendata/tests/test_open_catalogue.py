@@ -11,7 +11,7 @@ import ckan.model as model
 from ckan.lib import search
 from ckan.tests import helpers
 
-from ckanext.gbgopendata.tests.conftest import OPEN_CLASSIFICATION, dataset_fields
+from ckanext.gbgopendata.tests.helpers import OPEN_CLASSIFICATION, dataset_fields
 
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 PUBLIC, HIDDEN = 7, 3

@@ -11,7 +11,7 @@ from ckan.plugins import toolkit
 from ckan.tests import helpers
 
 from ckanext.gbgopendata.logic.validators import orgnr_check_digit
-from ckanext.gbgopendata.tests.conftest import LOCAL_AUTHORITY, organization_fields
+from ckanext.gbgopendata.tests.helpers import LOCAL_AUTHORITY, organization_fields
 
 
 @pytest.mark.parametrize(

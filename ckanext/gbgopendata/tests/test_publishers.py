@@ -8,7 +8,7 @@ from rdflib.namespace import DCTERMS
 from ckan.tests import factories
 
 from ckanext.gbgopendata.publishers import format_orgnr, publisher_uri
-from ckanext.gbgopendata.tests.conftest import dataset_fields, organization_fields
+from ckanext.gbgopendata.tests.helpers import dataset_fields, organization_fields
 
 
 @pytest.mark.parametrize("orgnr", ["2120001355", "212000-1355"])

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.tests import helpers
 
-from ckanext.gbgopendata.tests.conftest import dataset_fields
+from ckanext.gbgopendata.tests.helpers import dataset_fields
 
 
 @pytest.fixture

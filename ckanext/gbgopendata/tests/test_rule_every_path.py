@@ -18,7 +18,7 @@ from ckan.plugins import toolkit
 from ckan.tests import factories, helpers
 
 from ckanext.gbgopendata import model as gbg_model
-from ckanext.gbgopendata.tests.conftest import (
+from ckanext.gbgopendata.tests.helpers import (
     OPEN_CLASSIFICATION,
     dataset_fields,
     organization_fields,

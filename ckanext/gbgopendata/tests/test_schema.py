@@ -14,7 +14,7 @@ import ckan.model as model
 from ckan.plugins import toolkit
 from ckan.tests import helpers
 
-from ckanext.gbgopendata.tests.conftest import dataset_fields, resource_fields
+from ckanext.gbgopendata.tests.helpers import dataset_fields, resource_fields
 
 THEME_TRAN = "http://publications.europa.eu/resource/authority/data-theme/TRAN"
 THEME_ENVI = "http://publications.europa.eu/resource/authority/data-theme/ENVI"

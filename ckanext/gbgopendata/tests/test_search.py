@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 
 from ckan.tests import factories, helpers
 
-from ckanext.gbgopendata.tests.conftest import dataset_fields, resource_fields
+from ckanext.gbgopendata.tests.helpers import dataset_fields, resource_fields
 
 TRAN = "http://publications.europa.eu/resource/authority/data-theme/TRAN"
 HVD = "http://data.europa.eu/eli/reg_impl/2023/138/oj"

@@ -17,7 +17,7 @@ import ckan.model as model
 from ckan.plugins import toolkit
 from ckan.tests import factories, helpers
 
-from ckanext.gbgopendata.tests.conftest import dataset_fields
+from ckanext.gbgopendata.tests.helpers import dataset_fields
 
 
 def _solr_system_info() -> dict:

@@ -1,0 +1,63 @@
+"""Data and helpers shared by the tests (fixtures are in conftest.py)."""
+from __future__ import annotations
+
+from typing import Any
+
+from ckan.tests import factories
+from ckan.tests import helpers as ckan_helpers
+
+LOCAL_AUTHORITY = "http://purl.org/adms/publishertype/LocalAuthority"
+GOTEBORGS_KOMMUN_ORGNR = "2120001355"
+# A classification that allows publication (Göteborgs Stads riktlinjer för
+# informationssäkerhet: confidentiality level 0).
+OPEN_CLASSIFICATION = {"confidentiality_level": "0", "integrity_level": "1", "availability_level": "1"}
+
+
+def reset_database(reset_db, migrate_db_for) -> None:
+    """CKAN's reset_db, plus the tables of the activity plugin and of this
+    extension, whose own migrations CKAN's reset_db does not apply."""
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("gbgopendata")
+
+
+def organization_fields(**overrides: Any) -> dict[str, Any]:
+    """The fields a publisher needs under the DCAT-AP-SE schema."""
+    fields = {
+        "title_translated": {"sv": "Trafikkontoret", "en": "Urban Transport Administration"},
+        "orgnr": "212000-1355",
+        "publisher_type": LOCAL_AUTHORITY,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def dataset_fields(**overrides: Any) -> dict[str, Any]:
+    """A minimal valid dataset under the DCAT-AP-SE schema (mandatory fields),
+    classified so that it may be public (confidentiality level 0)."""
+    fields = {
+        "title_translated": {"sv": "Parkeringsplatser", "en": "Parking spaces"},
+        "notes_translated": {"sv": "Kommunala parkeringsplatser.", "en": "Municipal parking spaces."},
+        **OPEN_CLASSIFICATION,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def resource_fields(**overrides: Any) -> dict[str, Any]:
+    fields = {"url": "https://goteborg.se/opendata/parkering.csv", "format": "text/csv"}
+    fields.update(overrides)
+    return fields
+
+
+def organization_member(organization: dict[str, Any], role: str) -> dict[str, Any]:
+    """A new user (with an API token) holding `role` in `organization`."""
+    user = factories.UserWithToken()
+    ckan_helpers.call_action(
+        "organization_member_create",
+        context={"ignore_auth": True},
+        id=organization["id"],
+        username=user["name"],
+        role=role,
+    )
+    return user

@@ -1,0 +1,46 @@
+"""Load the plugins and build the web app once per test session.
+
+CKAN's own `with_plugins` and `app` fixtures reload every plugin for each
+test (about a second each, twice for a web test). The plugins of this suite
+never change between tests (ckan.plugins comes from test.ini, and no test
+marks with_plugins), so they are loaded once; config marks (ckan_config)
+still apply per test because CKAN reads them from its global config at run
+time.
+
+CKAN offers no supported way to do this, so this module is the one place
+that uses CKAN's private test names (`ckan.tests.helpers._get_test_app`,
+`ckan.lib.app_globals._CONFIG_CACHE`); conftest.py imports its fixtures.
+"""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def _plugins_of_the_session():
+    import ckan.plugins
+
+    ckan.plugins.load_all()
+    yield
+    ckan.plugins.unload_all()
+
+
+@pytest.fixture
+def with_plugins(_plugins_of_the_session, ckan_config):
+    yield
+
+
+@pytest.fixture(scope="session")
+def _app_of_the_session(_plugins_of_the_session):
+    from ckan.tests.helpers import _get_test_app
+
+    return _get_test_app()
+
+
+@pytest.fixture
+def app(_app_of_the_session, ckan_config):
+    from ckan.lib.app_globals import _CONFIG_CACHE
+
+    # Values cached from the previous test would hide this test's config marks.
+    _CONFIG_CACHE.clear()
+    return _app_of_the_session
