@@ -156,15 +156,25 @@ class ApiLanguage:
         self.app = app
 
     def __call__(self, environ: dict, start_response: Callable) -> Any:
-        if environ.get("PATH_INFO", "").startswith("/api/") and "CKAN_LANG" not in environ:
+        # No language prefix in the URL: CKAN 2.12's I18nMiddleware runs
+        # inside this one (CKAN_LANG not set yet), 2.11's outside it (set to
+        # the default); a `/en/api/...` prefix always wins.
+        if environ.get("PATH_INFO", "").startswith("/api/") and environ.get("CKAN_LANG_IS_DEFAULT", True):
             language = _requested_language(environ)
             if language:
-                from ckan.config.middleware.flask_app import handle_i18n
-
-                handle_i18n(environ)  # the default language, and CKAN's current URL
+                if "CKAN_LANG" not in environ:
+                    _handle_i18n(environ)  # CKAN's current URL and default language first
                 environ["CKAN_LANG"] = language
                 environ["CKAN_LANG_IS_DEFAULT"] = language == toolkit.config.get("ckan.locale_default")
         return self.app(environ, start_response)
+
+
+def _handle_i18n(environ: dict) -> None:
+    try:  # CKAN 2.12
+        from ckan.config.middleware.flask_app import handle_i18n
+    except ImportError:  # CKAN 2.11
+        from ckan.views import handle_i18n
+    handle_i18n(environ)
 
 
 def _requested_language(environ: dict) -> str | None:

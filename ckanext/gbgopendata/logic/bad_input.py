@@ -74,6 +74,15 @@ def check_dataset(context: dict, data_dict: dict) -> dict:
     _expand_form_entries(data, entry_fields)
     for name in list(DATASET_LISTS) + list(entry_fields):
         _check_entries(data, name, entry_fields.get(name), errors)
+    _no_objects_in_value_lists(data, set(DATASET_LISTS) | set(entry_fields), errors)
+    if "resources" not in errors and isinstance(data.get("resources"), list):
+        per_resource = []
+        for resource in data["resources"]:
+            resource_errors: dict[str, Any] = {}
+            _no_objects_in_value_lists(resource, set(), resource_errors)
+            per_resource.append(resource_errors)
+        if any(per_resource):
+            errors["resources"] = per_resource
     _check_characters(data, errors, entry_fields, measured)
     _check_resource_urls(data, errors)
     _raise_if_any(errors)
@@ -89,7 +98,21 @@ def check_organization(context: dict, data_dict: dict) -> dict:
     _not_text(data, ORGANIZATION_LOOKED_UP, errors)
     for name in ORGANIZATION_LISTS:
         _check_entries(data, name, None, errors)
+    _no_objects_in_value_lists(data, set(ORGANIZATION_LISTS), errors)
     _check_characters(data, errors, {}, {f["field_name"] for f in schema.get("fields", [])})
+    _raise_if_any(errors)
+    return data
+
+
+def check_resource(context: dict, data_dict: dict) -> dict:
+    """resource_create/update/patch: CKAN 2.11 hands the resource to its
+    uploader (which parses the url) before validating it."""
+    data = dict(data_dict)
+    errors: dict[str, Any] = {}
+    _check_resource_urls({"resources": [data]}, errors)
+    errors = errors["resources"][0] if errors else {}
+    _no_objects_in_value_lists(data, set(), errors)
+    _check_characters(data, errors, {}, set(data))
     _raise_if_any(errors)
     return data
 
@@ -185,6 +208,17 @@ def _check_entries(data: dict, name: str, field: dict | None, errors: dict) -> N
         problems.append(_("Too many entries: at most {max}").format(max=max_items))
     if problems:
         errors[name] = problems
+
+
+def _no_objects_in_value_lists(data: dict, lists_of_objects: set[str], errors: dict) -> None:
+    """A field that holds values (text, or a list of them) may not hold a
+    list with objects in it: CKAN 2.11 flattens such a list into keys it
+    then reports as junk, naming no field."""
+    for name, value in data.items():
+        if name in lists_of_objects or name in errors or not isinstance(value, list):
+            continue
+        if any(isinstance(item, (dict, list)) for item in value):
+            errors[name] = [validators.text_problem(value, None)]
 
 
 def _check_resource_urls(data: dict, errors: dict) -> None:
@@ -317,7 +351,13 @@ def _guarded(name: str, check: Callable[[dict, dict], dict] | None, inner: Calla
 CHECKS: dict[str, Callable[[dict, dict], dict] | None] = {
     "package_create": check_dataset,
     "package_update": check_dataset,
+    # CKAN 2.11's package_patch validates the whole request (and raises
+    # DataError) before it calls package_update.
+    "package_patch": check_dataset,
     "package_revise": None,  # its own DataErrors (unmatched keys) only
+    "resource_create": check_resource,
+    "resource_update": check_resource,
+    "resource_patch": check_resource,
     "organization_create": check_organization,
     "organization_update": check_organization,
     "group_create": check_organization,

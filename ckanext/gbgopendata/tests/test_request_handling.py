@@ -38,8 +38,12 @@ def test_a_request_that_fails_in_the_database_does_not_disturb_the_next(app, dat
         model.Session.flush()
 
     monkeypatch.setitem(app.flask_app.view_functions, "home.index", failing_view)
-    with pytest.raises(sa.exc.DataError):  # the test app lets it through; the portal answers 500
-        app.get("/")
+    # CKAN 2.12's test app lets the error through, 2.11's answers 500, as the
+    # portal does.
+    try:
+        assert app.get("/").status_code == 500
+    except sa.exc.DataError:
+        pass
 
     # Another user's next request gets a working database session.
     response = app.post(
