@@ -83,6 +83,21 @@ def package_owner_org_update(up_func, context, data_dict):
 
 
 @toolkit.chained_action
+def package_relationship_create(up_func, context, data_dict):
+    # CKAN "creates" an existing relationship by changing it and then fails
+    # (500) with the change committed: a second one is refused instead.
+    subject = model.Package.get(data_dict.get("subject") or "")
+    other = model.Package.get(data_dict.get("object") or "")
+    if subject is not None and other is not None and subject.get_relationships(
+        with_package=other, type=data_dict.get("type"), direction="forward"
+    ):
+        raise toolkit.ValidationError(
+            {"type": [toolkit._("This relationship exists already; change it with package_relationship_update")]}
+        )
+    return up_func(context, data_dict)
+
+
+@toolkit.chained_action
 def dataset_purge(up_func, context, data_dict):
     pkg = model.Package.get(data_dict.get("id") or "")
     result = up_func(context, data_dict)
@@ -294,6 +309,35 @@ def format_autocomplete(up_func, context, data_dict):
 _NOT_IN_AN_IRI = re.compile(r'[\s<>"{}|\\^`]')
 
 
+def _refuse_bad_dcat_arguments(data_dict: dict) -> None:
+    """ckanext-dcat loads each named profile by walking the `profiles`
+    value, a text character by character (a long text kept a worker busy for
+    minutes), and fails on a `format` or `page` that is not text: only the
+    configured profiles, a short format name and a page number are taken."""
+    errors = {}
+    profiles = data_dict.get("profiles")
+    configured = toolkit.aslist(toolkit.config.get("ckanext.dcat.rdf.profiles"))
+    if profiles is not None and (
+        not isinstance(profiles, list)
+        or len(profiles) > len(configured)
+        or any(not isinstance(profile, str) or profile not in configured for profile in profiles)
+    ):
+        errors["profiles"] = [
+            toolkit._("Must be a list of the catalogue's profiles: {profiles}").format(profiles=", ".join(configured))
+        ]
+    fmt = data_dict.get("format")
+    if fmt is not None and (not isinstance(fmt, str) or len(fmt) > 20):
+        errors["format"] = [toolkit._("Must be the name of a format, such as rdf, ttl or jsonld")]
+    page = data_dict.get("page")
+    if page is not None and not (
+        (isinstance(page, int) and not isinstance(page, bool) and 0 < page < 10**6)
+        or (isinstance(page, str) and (page == "" or (page.isascii() and page.isdigit() and len(page) <= 6)))
+    ):
+        errors["page"] = [toolkit._("Must be a page number, 1 or more")]
+    if errors:
+        raise toolkit.ValidationError(errors)
+
+
 def _refuse_parameters_that_break_paging_links(data_dict: dict) -> None:
     """ckanext-dcat copies q, fq, modified_since and profiles unencoded into
     the catalogue's paging links, and the RDF serialiser then fails on a
@@ -319,6 +363,7 @@ def _open_catalogue(name: str) -> Callable:
     that meet the publication rule, without internal fields, whoever asks."""
 
     def action(up_func, context, data_dict):
+        _refuse_bad_dcat_arguments(data_dict)
         _refuse_parameters_that_break_paging_links(data_dict)
         context[visibility.OPEN_CATALOGUE] = True
         # ckanext-dcat passes `fq` on to package_search: the filter holds even
@@ -332,6 +377,7 @@ def _open_catalogue(name: str) -> Callable:
 
 @toolkit.chained_action
 def dcat_dataset_show(up_func, context, data_dict):
+    _refuse_bad_dcat_arguments(data_dict)
     pkg = model.Package.get(data_dict.get("id") or "")
     # Not found, rather than forbidden: the open catalogue does not say
     # which datasets exist outside it.
@@ -362,6 +408,7 @@ def get_actions() -> dict[str, Callable]:
         "package_show": package_show,
         "package_owner_org_update": package_owner_org_update,
         "dataset_purge": dataset_purge,
+        "package_relationship_create": package_relationship_create,
         "current_package_list_with_resources": current_package_list_with_resources,
         "package_relationships_list": package_relationships_list,
         "resource_search": resource_search,

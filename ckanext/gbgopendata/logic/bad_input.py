@@ -104,6 +104,16 @@ def check_organization(context: dict, data_dict: dict) -> dict:
     return data
 
 
+def check_patch(context: dict, data_dict: dict) -> dict:
+    data = dict(data_dict)
+    dataset_id = data.get("id")
+    # CKAN 2.12's bulk actions patch each dataset with the database row of
+    # its id (a one-column Row), not the id itself.
+    if not isinstance(dataset_id, str) and hasattr(dataset_id, "_fields") and len(dataset_id) == 1:
+        data["id"] = dataset_id[0]
+    return check_dataset(context, data)
+
+
 def check_resource(context: dict, data_dict: dict) -> dict:
     """resource_create/update/patch: CKAN 2.11 hands the resource to its
     uploader (which parses the url) before validating it."""
@@ -115,6 +125,22 @@ def check_resource(context: dict, data_dict: dict) -> dict:
     _check_characters(data, errors, {}, set(data))
     _raise_if_any(errors)
     return data
+
+
+def check_relationship(context: dict, data_dict: dict) -> dict:
+    """package_relationship_create/update: CKAN saves the relationship
+    before it validates the comment (a number was stored, then a 500), and
+    looks subject and object up as given."""
+    errors: dict[str, Any] = {}
+    for name, required in (("subject", True), ("object", True), ("type", True), ("comment", False)):
+        value = data_dict.get(name)
+        if value is None and not required:
+            continue
+        problem = validators.text_problem(value, {"max_length": 10_000 if name == "comment" else 100})
+        if problem:
+            errors[name] = [problem]
+    _raise_if_any(errors)
+    return data_dict
 
 
 def check_bulk_update(context: dict, data_dict: dict) -> dict:
@@ -353,7 +379,7 @@ CHECKS: dict[str, Callable[[dict, dict], dict] | None] = {
     "package_update": check_dataset,
     # CKAN 2.11's package_patch validates the whole request (and raises
     # DataError) before it calls package_update.
-    "package_patch": check_dataset,
+    "package_patch": check_patch,
     "package_revise": None,  # its own DataErrors (unmatched keys) only
     "resource_create": check_resource,
     "resource_update": check_resource,
@@ -362,6 +388,8 @@ CHECKS: dict[str, Callable[[dict, dict], dict] | None] = {
     "organization_update": check_organization,
     "group_create": check_organization,
     "group_update": check_organization,
+    "package_relationship_create": check_relationship,
+    "package_relationship_update": check_relationship,
     "bulk_update_public": check_bulk_update,
     "bulk_update_private": check_bulk_update,
     "bulk_update_delete": check_bulk_update,

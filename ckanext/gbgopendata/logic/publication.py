@@ -97,6 +97,7 @@ def prepare_save(context: dict, data_dict: dict, *, creating: bool) -> dict:
     # package_patch drops it from the dict but passes the version it read
     # (in the same action) as original_package: a patch names only the
     # fields it changes, so it is made on the current state.
+    version_given = "metadata_modified" in data_dict
     seen_modified = data_dict.pop("metadata_modified", None)
     original = context.get("original_package") or {}
     # Relationships are written by the package_relationship_* actions,
@@ -119,7 +120,8 @@ def prepare_save(context: dict, data_dict: dict, *, creating: bool) -> dict:
             toolkit.check_access("package_update", context, data_dict)
             _refuse_unknown_type(data_dict["type"] if "type" in data_dict else pkg.type)
             stored = stored_classification(pkg)
-            if not seen_modified and original.get("id") == pkg.id:
+            # A version the client gave (even an empty one) is the client's.
+            if not version_given and original.get("id") == pkg.id:
                 seen_modified = original.get("metadata_modified")
     context[SAVE] = {
         "stored": stored,
@@ -295,7 +297,10 @@ def gbgopendata_declassification_check(key, data, errors, context):
     if save is not None:
         save["level_changes"] = changes
     old, new = changes.get("confidentiality_level", (None, None))
-    if stored is None or old is None or new is None or int(new) >= int(old):
+    # Removing a level above 0 counts too: it could be followed by a new
+    # classification at 0 without a version (two saves of a stale client).
+    lowered = old is not None and (int(new) < int(old) if new is not None else old != "0")
+    if stored is None or not lowered:
         return
     seen = (save or {}).get("seen_modified")
     if seen is None or seen != stored.get("metadata_modified"):
@@ -305,7 +310,7 @@ def gbgopendata_declassification_check(key, data, errors, context):
                 "saved on the current version of the dataset, but this save was made on an older version or "
                 "does not say which (metadata_modified). Reload the dataset, check its classification and "
                 "save again."
-            ).format(old=old, new=new)
+            ).format(old=old, new=new if new is not None else "–")
         )
 
 

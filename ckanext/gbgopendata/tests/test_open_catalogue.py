@@ -105,3 +105,31 @@ def test_a_parameter_of_the_request_only_narrows_the_catalogue(app, catalogue, p
     assert not [dataset_id for dataset_id in catalogue if dataset_id in text]
     if status == 409:
         assert parameter in text
+
+
+@pytest.mark.usefixtures("with_plugins")
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"profiles": "x" * 3000}, "profiles"),  # ckanext-dcat walked it character by character
+        ({"profiles": True}, "profiles"),
+        ({"profiles": ["euro_dcat_ap_3"]}, "profiles"),  # registered, not the catalogue's
+        ({"format": [1]}, "format"),
+        ({"format": {"x": 1}}, "format"),
+        ({"page": [1]}, "page"),
+        ({"page": {}}, "page"),
+        ({"page": "1e9"}, "page"),
+    ],
+)
+@pytest.mark.parametrize("action", ["dcat_catalog_search", "dcat_catalog_show"])
+def test_dcat_actions_refuse_arguments_ckanext_dcat_cannot_take(app, action, arguments, field):
+    response = app.post(f"/api/3/action/{action}", json=arguments)
+    assert response.status_code == 409
+    assert field in response.json["error"]
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_the_catalogues_own_profile_may_be_named(app, catalogue):
+    response = app.get("/catalog.ttl?profiles=dcat_ap_se")
+    assert response.status_code == 200
+    assert app.get("/catalog.ttl?profiles=euro_dcat_ap_3").status_code == 409

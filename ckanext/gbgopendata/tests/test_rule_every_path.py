@@ -389,3 +389,45 @@ def test_one_auth_function_decides_who_sees_the_whole_classification(app, organi
         assert ("integrity_level" in shown) is allowed[role], role
     assert allowed == {"sysadmin": True, "admin": True, "editor": True, "member": False, "outsider": False,
                        "anonymous": False}
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_a_version_the_client_gives_is_checked_also_when_empty(organization, editor):
+    """package_patch is current by construction, unless the client names a
+    version itself: an empty one does not count as the current."""
+    dataset = helpers.call_action(
+        "package_create", context=_as(editor), name="luftkvalitet", owner_org=organization["id"], private=True,
+        **dataset_fields(**LEVEL_1),
+    )
+    for empty in (None, ""):
+        with pytest.raises(toolkit.ValidationError) as refused:
+            helpers.call_action("package_patch", context=_as(editor), id=dataset["id"], confidentiality_level="0",
+                                metadata_modified=empty)
+        assert "confidentiality_level" in refused.value.error_dict
+    # Removing a level above 0 from a stale full update is refused too.
+    helpers.call_action("package_patch", context=_as(editor), id=dataset["id"], version="2")
+    stale = {key: value for key, value in dataset.items() if key != "confidentiality_level"}
+    with pytest.raises(toolkit.ValidationError):
+        helpers.call_action("package_update", context=_as(editor), **stale)
+    assert model.Package.get(dataset["id"]).extras["confidentiality_level"] == "1"
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_a_bad_or_repeated_relationship_is_refused_and_nothing_is_stored(organization, editor, sysadmin):
+    for name in ("oppen", "annan"):
+        helpers.call_action("package_create", context=_as(editor), name=name, owner_org=organization["id"],
+                            private=True, **dataset_fields())
+    for bad in ({"comment": 7}, {"subject": 7}, {"subject": [1]}, {"object": True}):
+        arguments = dict({"subject": "oppen", "object": "annan", "type": "depends_on"}, **bad)
+        with pytest.raises(toolkit.ValidationError) as refused:
+            helpers.call_action("package_relationship_create", context=_as(sysadmin), **arguments)
+        assert set(bad) <= set(refused.value.error_dict)
+    assert model.Package.get("oppen").get_relationships() == []
+    helpers.call_action("package_relationship_create", context=_as(sysadmin), subject="oppen", object="annan",
+                        type="depends_on", comment="först")
+    with pytest.raises(toolkit.ValidationError) as refused:
+        helpers.call_action("package_relationship_create", context=_as(sysadmin), subject="oppen", object="annan",
+                            type="depends_on", comment="sedan")
+    assert "type" in refused.value.error_dict
+    [relationship] = model.Package.get("oppen").get_relationships()
+    assert relationship.comment == "först"
