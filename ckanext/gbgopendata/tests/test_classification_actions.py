@@ -257,7 +257,7 @@ class TestUnpublishByRaise:
         assert latest["data"]["package"]["confidentiality_level"] == level
         assert latest["user_id"] == world["users"]["editor"]["id"]
         # ... and nobody outside it sees the dataset's history any more.
-        with pytest.raises(toolkit.NotAuthorized):
+        with pytest.raises(toolkit.ObjectNotFound):
             helpers.call_action("package_activity_list", context={"user": "", "ignore_auth": False}, id=dataset["id"])
 
     def test_removing_the_classification_of_a_public_dataset_is_refused(self, world):
@@ -454,7 +454,7 @@ class TestDatasetsStoredBeforeTheRule:
 
     def test_it_is_hidden_from_everyone_outside_the_organisation(self, world, legacy):
         anonymous = {"user": "", "ignore_auth": False}
-        with pytest.raises(toolkit.NotAuthorized):
+        with pytest.raises(toolkit.ObjectNotFound):
             helpers.call_action("package_show", context=dict(anonymous), id=legacy["id"])
         assert not _found_by_anonymous(legacy["name"])
         assert legacy["name"] not in helpers.call_action("package_list", context=dict(anonymous))

@@ -237,7 +237,8 @@ ENDPOINTS: list[tuple[str, Callable[[dict], list[tuple[str, Any]]]]] = [
     ("package_list", lambda w: [("/api/3/action/package_list", OK),
                                 ("/api/3/action/current_package_list_with_resources?limit=1000", OK)]),
     # the datasets themselves
-    ("package_show", lambda w: [(f"/api/3/action/package_show?id={d['id']}", FORBIDDEN) for d in _hidden_datasets(w)]
+    ("package_show", lambda w: [(f"/api/3/action/package_show?id={d['id']}", NOT_FOUND) for d in _hidden_datasets(w)]
+        + [(f"/api/3/action/package_show?id={_canary(w)['name']}", NOT_FOUND)]
         + [(f"/api/3/action/package_show?id={w['innocent']['id']}", OK)]),
     ("dataset page", lambda w: [(f"/dataset/{d['id']}", NOT_FOUND) for d in _hidden_datasets(w)]
         + [(f"/dataset/{_canary(w)['id']}/groups", NOT_FOUND), (f"/dataset/edit/{_canary(w)['id']}", NOT_FOUND),
@@ -248,9 +249,9 @@ ENDPOINTS: list[tuple[str, Callable[[dict], list[tuple[str, Any]]]]] = [
         (f"/api/3/action/package_relationships_list?id={w['innocent']['id']}&id2={_canary(w)['id']}", FORBIDDEN)]),
     ("collaborators", lambda w: [(f"/api/3/action/package_collaborator_list?id={d['id']}", FORBIDDEN)
                                  for d in (_canary(w), w["innocent"])]),
-    ("resource_show", lambda w: [(f"/api/3/action/resource_show?id={r['id']}", FORBIDDEN)
+    ("resource_show", lambda w: [(f"/api/3/action/resource_show?id={r['id']}", NOT_FOUND)
                                  for d in _hidden_datasets(w) for r in d["resources"]]
-        + [(f"/api/3/action/resource_show?id={w['upload']['id']}", FORBIDDEN),
+        + [(f"/api/3/action/resource_show?id={w['upload']['id']}", NOT_FOUND),
            (f"/api/3/action/resource_view_list?id={w['upload']['id']}", FORBIDDEN)]),
     ("resource_search", lambda w: [(f"/api/3/action/resource_search?query=url:{w['token']}", OK),
                                    (f"/api/3/action/resource_search?query=url:{w['raised']}", OK),
@@ -258,14 +259,14 @@ ENDPOINTS: list[tuple[str, Callable[[dict], list[tuple[str, Any]]]]] = [
                                    ("/api/3/action/resource_search?query=name:adresser", OK)]),
     ("resource page", lambda w: [(f"/dataset/{_canary(w)['id']}/resource/{_canary(w)['resources'][0]['id']}", NOT_FOUND),
                                  (f"/dataset/{_canary(w)['id']}/resource/{w['upload']['id']}", NOT_FOUND)]),
-    ("downloads", lambda w: [(f"/dataset/{_canary(w)['id']}/resource/{_canary(w)['resources'][0]['id']}/download", FORBIDDEN),
-                             (f"/dataset/{_canary(w)['id']}/resource/{w['upload']['id']}/download", FORBIDDEN),
-                             (f"/dataset/{_canary(w)['id']}/resource/{w['upload']['id']}/download/{w['token']}fil.csv", FORBIDDEN)]),
+    ("downloads", lambda w: [(f"/dataset/{_canary(w)['id']}/resource/{_canary(w)['resources'][0]['id']}/download", NOT_FOUND),
+                             (f"/dataset/{_canary(w)['id']}/resource/{w['upload']['id']}/download", NOT_FOUND),
+                             (f"/dataset/{_canary(w)['id']}/resource/{w['upload']['id']}/download/{w['token']}fil.csv", NOT_FOUND)]),
     # activity streams
-    ("package activity", lambda w: [(f"/api/3/action/package_activity_list?id={_canary(w)['id']}", FORBIDDEN),
-                                    (f"/api/3/action/package_activity_list?id={_raised(w)['id']}", FORBIDDEN),
-                                    (f"/dataset/activity/{_canary(w)['id']}", FORBIDDEN),
-                                    (f"/dataset/activity/{_raised(w)['id']}", FORBIDDEN)]),
+    ("package activity", lambda w: [(f"/api/3/action/package_activity_list?id={_canary(w)['id']}", NOT_FOUND),
+                                    (f"/api/3/action/package_activity_list?id={_raised(w)['id']}", NOT_FOUND),
+                                    (f"/dataset/activity/{_canary(w)['id']}", NOT_FOUND),
+                                    (f"/dataset/activity/{_raised(w)['id']}", NOT_FOUND)]),
     ("organization activity", lambda w: [
         (f"/api/3/action/organization_activity_list?id={o['id']}&limit=100", OK) for o in (w["organization"], w["other"])]
         + [(f"/organization/activity/{o['name']}", OK) for o in (w["organization"], w["other"])]),

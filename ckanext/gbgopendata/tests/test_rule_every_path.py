@@ -92,7 +92,7 @@ def test_a_stored_dataset_of_another_type_is_treated_as_private(app, organizatio
     model.repo.commit()
     search.rebuild(pkg.id)
     status, body = _api(app, "package_show", id=pkg.id)
-    assert status == 403
+    assert status == 404
     status, body = _api(app, "package_search", q="name:fore-regeln")
     assert body["result"]["count"] == 0
 
@@ -208,7 +208,7 @@ def test_moving_a_dataset_updates_the_index(app, organization, editor, sysadmin)
     status, body = _api(app, "package_search", user=editor, q="flyttoken", include_private=True)
     assert body["result"]["count"] == 0
     status, body = _api(app, "package_show", user=editor, id=dataset["id"])
-    assert status == 403
+    assert status == 404
     shown = helpers.call_action("package_show", context=_as(sysadmin), id=dataset["id"])
     assert shown["owner_org"] == other["id"]
     assert shown["organization"]["name"] == "miljo"
