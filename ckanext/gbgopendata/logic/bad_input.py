@@ -157,7 +157,16 @@ def check_bulk_update(context: dict, data_dict: dict) -> dict:
     ):
         errors["datasets"] = [_("Must be a list of ids or names of datasets")]
     _raise_if_any(errors)
-    return data_dict
+    # CKAN's bulk actions match ids only, so a name was silently ignored
+    # (the request "succeeded" and changed nothing): names become ids here.
+    from ckan import model
+
+    data = dict(data_dict)
+    organization = model.Group.get(org_id)
+    if organization is not None:
+        data["org_id"] = organization.id
+    data["datasets"] = [getattr(model.Package.get(name), "id", name) for name in names]
+    return data
 
 
 def _raise_if_any(errors: dict) -> None:

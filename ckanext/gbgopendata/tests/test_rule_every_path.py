@@ -431,3 +431,23 @@ def test_a_bad_or_repeated_relationship_is_refused_and_nothing_is_stored(organiz
     assert "type" in refused.value.error_dict
     [relationship] = model.Package.get("oppen").get_relationships()
     assert relationship.comment == "först"
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_bulk_actions_take_names_as_well_as_ids(organization, sysadmin):
+    """CKAN matched ids only: names made the request succeed and change
+    nothing. The rule still applies to what names select."""
+    for name in ("forsta", "andra"):
+        helpers.call_action("package_create", context=_as(sysadmin), name=name, owner_org=organization["id"],
+                            private=True, **dataset_fields())
+    helpers.call_action("bulk_update_public", context=_as(sysadmin), org_id=organization["name"],
+                        datasets=["forsta", "andra"])
+    model.Session.expire_all()  # CKAN 2.11 writes past the session's objects
+    assert [model.Package.get(name).private for name in ("forsta", "andra")] == [False, False]
+    helpers.call_action("package_patch", context=_as(sysadmin), id="andra", private=True)
+    helpers.call_action("package_patch", context=_as(sysadmin), id="andra", confidentiality_level="2")
+    with pytest.raises(toolkit.ValidationError):
+        helpers.call_action("bulk_update_public", context=_as(sysadmin), org_id=organization["name"],
+                            datasets=["andra"])
+    model.Session.expire_all()
+    assert model.Package.get("andra").private is True
