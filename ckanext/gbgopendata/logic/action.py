@@ -197,8 +197,7 @@ def resource_search(up_func, context, data_dict):
     # CKAN filters on the private flag only: a dataset stored public that
     # breaks the rule (labelled private) would be found. Search without
     # paging, keep what the person may read, then page.
-    unpaged = {key: value for key, value in data_dict.items() if key not in ("limit", "offset")}
-    results = up_func(context, unpaged)["results"]
+    results = up_func(context, _without_paging(data_dict))["results"]
     readable = visibility.readable_package_ids(context, {_package_id_of(r) for r in results} - {None})
     kept = [resource for resource in results if _package_id_of(resource) in readable]
     return {"count": len(kept), "results": _page(kept, data_dict)}
@@ -272,8 +271,11 @@ def _all_then_page(context, data_dict, name_of: Callable[[Any], str]):
     visible = visibility.visible_facet_values(context, "tags") if _free_tags(data_dict) else None
     if visible is None:
         return None
-    unpaged = {key: value for key, value in data_dict.items() if key not in ("limit", "offset")}
-    return unpaged, lambda items: [item for item in items if name_of(item) in visible]
+    return _without_paging(data_dict), lambda items: [item for item in items if name_of(item) in visible]
+
+
+def _without_paging(data_dict: dict) -> dict:
+    return {key: value for key, value in data_dict.items() if key not in ("limit", "offset")}
 
 
 def _page(items: list, data_dict) -> list:
@@ -376,8 +378,8 @@ def _refuse_bad_dcat_arguments(data_dict: dict) -> None:
 
 
 def _refuse_parameters_that_break_paging_links(data_dict: dict) -> None:
-    """ckanext-dcat copies q, fq, modified_since and profiles unencoded into
-    the catalogue's paging links, and the RDF serialiser then fails on a
+    """ckanext-dcat copies q, fq and modified_since unencoded into the
+    catalogue's paging links (profiles are checked above), and the RDF serialiser then fails on a
     space or a brace: refuse such a value, naming it, instead of a 500."""
     errors = {}
     for name in ("q", "fq", "modified_since"):

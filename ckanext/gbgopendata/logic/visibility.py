@@ -225,19 +225,20 @@ def activity_without_internal_fields(activity: dict[str, Any]) -> dict[str, Any]
     return activity
 
 
+def _label_activities(pkg: model.Package, labels: list[str]) -> None:
+    from ckanext.activity.model import Activity
+
+    model.Session.query(Activity).filter(Activity.object_id == pkg.id).update(
+        {"permission_labels": labels}, synchronize_session=False
+    )
+
+
 def relabel_past_activities(package_id: str) -> None:
     """Gives all activities of a dataset its current labels (after it moved
     to another organisation, the old one's members no longer see them)."""
-    if not plugin_loaded("activity"):
-        return
-    from ckanext.activity.model import Activity
-
-    pkg = model.Package.get(package_id)
-    if pkg is None:
-        return
-    model.Session.query(Activity).filter(Activity.object_id == pkg.id).update(
-        {"permission_labels": dataset_labels(pkg)}, synchronize_session=False
-    )
+    pkg = model.Package.get(package_id) if plugin_loaded("activity") else None
+    if pkg is not None:
+        _label_activities(pkg, dataset_labels(pkg))
 
 
 def hide_past_activities(package_ids: Iterable[str]) -> None:
@@ -247,18 +248,13 @@ def hide_past_activities(package_ids: Iterable[str]) -> None:
     private."""
     if not plugin_loaded("activity"):
         return
-    from ckanext.activity.model import Activity
-
     for pkg_id in package_ids:
         pkg = model.Package.get(pkg_id)
         if pkg is None:
             continue
         labels = dataset_labels(pkg)
-        if "public" in labels:
-            continue
-        model.Session.query(Activity).filter(Activity.object_id == pkg.id).update(
-            {"permission_labels": labels}, synchronize_session=False
-        )
+        if "public" not in labels:
+            _label_activities(pkg, labels)
 
 
 # --- lists CKAN builds from the database --------------------------------------------------
