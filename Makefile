@@ -71,7 +71,7 @@ demo: start $(PORTAL_INI)
 
 serve: demo
 	@echo "Portal: http://127.0.0.1:5000"
-	$(CKAN) -c $(PORTAL_INI) run --host 127.0.0.1 --port 5000 --disable-reloader
+	$(CKAN) -c $(PORTAL_INI) run --host 127.0.0.1 --port 5000 --disable-reloader --disable-debugger
 
 # --- tests ---------------------------------------------------------------------------
 

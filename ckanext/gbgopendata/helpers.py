@@ -157,6 +157,17 @@ def gbgopendata_attribution(dataset: dict, resource: dict | None = None) -> str:
     return languages.in_language(texts) if texts else ""
 
 
+def gbgopendata_dataset_url(package: dict, **kwargs: Any) -> str:
+    """The page of a dataset. A dataset of a type the catalogue has no pages
+    for (stored before the type check) is linked to the dataset pages, so
+    lists that hold it (search, dashboard, user pages) do not break."""
+    dataset_type = package.get("type") or "dataset"
+    try:
+        return toolkit.url_for(f"{dataset_type}.read", id=package.get("name") or package.get("id"), **kwargs)
+    except Exception:  # werkzeug's BuildError: no blueprint for this type
+        return toolkit.url_for("dataset.read", id=package.get("name") or package.get("id"), **kwargs)
+
+
 @toolkit.chained_helper
 def get_translated(next_helper: Callable[..., Any], data_dict: dict, field: str) -> Any:
     """CKAN's own translation lookup (`<field>_translated`), plus the
@@ -180,6 +191,7 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "gbgopendata_empty_recommended": gbgopendata_empty_recommended,
         "get_facet_items_dict": get_facet_items_dict,
         "get_translated": get_translated,
+        "gbgopendata_dataset_url": gbgopendata_dataset_url,
         "gbgopendata_license": gbgopendata_license,
         "gbgopendata_license_title": gbgopendata_license_title,
         "gbgopendata_license_choices": gbgopendata_license_choices,

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qsl, urlencode
@@ -29,6 +30,8 @@ from ckan import model
 from ckan.plugins import toolkit
 
 from ckanext.gbgopendata.logic import validators
+
+log = logging.getLogger(__name__)
 
 # What no request may hold anywhere: NUL (PostgreSQL refuses it) and
 # unpaired surrogates (not characters).
@@ -43,6 +46,7 @@ IDENTIFIERS = (
 def install(app: Any) -> Any:
     app.teardown_request(_remove_failed_session)
     app.before_request(_refuse_what_cannot_be_looked_up)
+    app.before_request(_no_pages_for_a_type_without_them)
     app.after_request(_no_echo_of_the_request)
     app.wsgi_app = ApiLanguage(app.wsgi_app)
     for error, code, message in (
@@ -51,7 +55,30 @@ def install(app: Any) -> Any:
         (toolkit.ValidationError, 400, "The request is missing a parameter or has a wrong one"),
     ):
         app.register_error_handler(error, _answered_as(app, code, message))
+    app.register_error_handler(Exception, _error_page)
     return app
+
+
+def _error_page(error: Exception) -> Any:
+    """An unexpected error: the portal's error page in the visitor's
+    language (templates/error_document_template.html), never a traceback.
+    CKAN's own handler renders the page inside the failed database
+    transaction, so a database error failed the error page too and reached
+    the development server's debugger; the transaction is rolled back first.
+    With `debug` on or in tests, the error is raised as CKAN does."""
+    import flask
+
+    app = flask.current_app
+    if app.debug or app.testing:
+        raise error
+    log.error("Unexpected error on %s", flask.request.path, exc_info=error)
+    model.Session.remove()
+    try:
+        return toolkit.render("error_document_template.html", {"code": 500, "name": "", "content": ""}), 500
+    except Exception:  # noqa: BLE001 (the page itself failed: plain text, both languages)
+        log.exception("The error page failed")
+        text = "Något gick fel i portalen. / Something went wrong in the portal."
+        return flask.Response(text, status=500, content_type="text/plain; charset=utf-8")
 
 
 def _remove_failed_session(error: BaseException | None) -> None:
@@ -86,6 +113,33 @@ def _refuse_what_cannot_be_looked_up() -> Any:
         return toolkit.abort(400, _first_message(errors))
     body = {"success": False, "error": {"__type": "Validation Error", **errors}}
     return flask.Response(json.dumps(body), status=409, content_type="application/json;charset=utf-8")
+
+
+def _no_pages_for_a_type_without_them() -> Any:
+    """A dataset of a type the catalogue has no pages for (stored before
+    the type check) has no page of its own: CKAN's dataset pages link to
+    `<type>.read`, which does not exist, and failed with a 500. Lists that
+    hold it link to the dataset pages (helpers.gbgopendata_dataset_url)."""
+    import flask
+
+    request = flask.request
+    identifier = (request.view_args or {}).get("id")
+    if not isinstance(identifier, str) or not request.path.startswith("/dataset/"):
+        return None
+    package = model.Package.get(identifier)
+    if package is None or _has_pages(package.type):
+        return None
+    return toolkit.abort(404, toolkit._("Dataset not found"))
+
+
+def _has_pages(dataset_type: str) -> bool:
+    from werkzeug.routing import BuildError
+
+    try:
+        toolkit.url_for(f"{dataset_type}.read", id="x")
+    except BuildError:
+        return False
+    return True
 
 
 def _problems(value: Any) -> list | None:
