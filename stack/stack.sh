@@ -46,6 +46,9 @@ ensure_packages() {
   # The Makefile's virtualenvs need venv/ensurepip (Debian's python3-venv).
   "${PYTHON:-python3}" -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
   command -v gcc >/dev/null || missing+=(build-essential)
+  # The browser tests drive Debian's chromium through its chromedriver.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     apt-get update -qq
