@@ -1,13 +1,22 @@
 """Shared fixtures. CKAN's own pytest plugin provides clean_index,
 ckan_config and the rest; the factories come from ckan.tests. Shared data
 and helper functions are in helpers.py, the session-wide plugins and app in
-session_app.py."""
+session_app.py, the browser tests' server and chromium in browser.py."""
 from __future__ import annotations
 
 import pytest
 
 from ckan.tests import factories
 
+from ckanext.gbgopendata.tests.browser import (  # noqa: F401 (fixtures and hooks)
+    _live_server_process,
+    browser,
+    browser_artifacts,
+    live_server,
+    new_browser,
+    pytest_runtest_makereport,
+    pytest_terminal_summary,
+)
 from ckanext.gbgopendata.tests.helpers import organization_fields, organization_member, reset_database
 from ckanext.gbgopendata.tests.session_app import (  # noqa: F401 (fixtures)
     _app_of_the_session,

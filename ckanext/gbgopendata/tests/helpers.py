@@ -50,9 +50,10 @@ def resource_fields(**overrides: Any) -> dict[str, Any]:
     return fields
 
 
-def organization_member(organization: dict[str, Any], role: str) -> dict[str, Any]:
-    """A new user (with an API token) holding `role` in `organization`."""
-    user = factories.UserWithToken()
+def organization_member(organization: dict[str, Any], role: str, **user_fields: Any) -> dict[str, Any]:
+    """A new user (with an API token) holding `role` in `organization`;
+    `user_fields` go to the user factory (a known `password`, say)."""
+    user = factories.UserWithToken(**user_fields)
     ckan_helpers.call_action(
         "organization_member_create",
         context={"ignore_auth": True},
