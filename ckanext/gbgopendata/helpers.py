@@ -168,6 +168,15 @@ def gbgopendata_dataset_url(package: dict, **kwargs: Any) -> str:
         return toolkit.url_for("dataset.read", id=package.get("name") or package.get("id"), **kwargs)
 
 
+def gbgopendata_keyword_messages() -> str:
+    """The messages for a refused keyword ({tag} to fill in), as JSON for the
+    form's script (keywords.js), in the visitor's language."""
+    from ckanext.gbgopendata.logic import validators
+
+    return json.dumps({"slash": validators.keyword_message("/"), "other": validators.keyword_message("")},
+                      ensure_ascii=False)
+
+
 @toolkit.chained_helper
 def get_translated(next_helper: Callable[..., Any], data_dict: dict, field: str) -> Any:
     """CKAN's own translation lookup (`<field>_translated`), plus the
@@ -192,6 +201,7 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "get_facet_items_dict": get_facet_items_dict,
         "get_translated": get_translated,
         "gbgopendata_dataset_url": gbgopendata_dataset_url,
+        "gbgopendata_keyword_messages": gbgopendata_keyword_messages,
         "gbgopendata_license": gbgopendata_license,
         "gbgopendata_license_title": gbgopendata_license_title,
         "gbgopendata_license_choices": gbgopendata_license_choices,

@@ -14,7 +14,7 @@ from ckan.lib import search
 from ckan.plugins import plugin_loaded, toolkit
 
 from ckanext.gbgopendata import model as gbg_model, rule
-from ckanext.gbgopendata.logic import publication, visibility
+from ckanext.gbgopendata.logic import publication, validators, visibility
 
 # --- writes ---------------------------------------------------------------------------
 
@@ -24,7 +24,7 @@ def package_create(up_func, context, data_dict):
     # Who may write is answered before what is written (a 403, not a
     # validation error, for someone who may not create at all).
     toolkit.check_access("package_create", context, data_dict)
-    data_dict = publication.prepare_save(context, data_dict, creating=True)
+    data_dict = publication.prepare_save(context, validators.without_derived_tags(data_dict), creating=True)
     return up_func(context, data_dict)
 
 
@@ -32,7 +32,7 @@ def package_create(up_func, context, data_dict):
 def package_update(up_func, context, data_dict):
     # package_patch, package_revise, resource_create/update/delete, the web
     # forms and CKAN 2.12's bulk actions all save through package_update.
-    data_dict = publication.prepare_save(context, data_dict, creating=False)
+    data_dict = publication.prepare_save(context, validators.without_derived_tags(data_dict), creating=False)
     result = up_func(context, data_dict)
     publication.tell_web_form_about_unpublishing(context)
     return result

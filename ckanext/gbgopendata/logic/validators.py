@@ -300,12 +300,7 @@ def fluent_gbgopendata_tags(field: dict, schema: dict) -> Callable:
                 # CKAN's own tag rules, checked here: CKAN's tag validators
                 # do not run on the tags this validator writes.
                 if len(tag) < 2 or not KEYWORD.match(tag):
-                    errors[key].append(
-                        _(
-                            "Keyword {tag}: at least 2 characters, only letters, digits, spaces, "
-                            "hyphens (-), underscores (_) and dots (.)"
-                        ).format(tag=_shown(tag))
-                    )
+                    errors[key].append(keyword_problem(tag))
                     return
             if tags:
                 cleaned[lang] = sorted(dict.fromkeys(tags))
@@ -319,6 +314,40 @@ def fluent_gbgopendata_tags(field: dict, schema: dict) -> Callable:
             data[("tags", index, "name")] = tag
 
     return validator
+
+
+def keyword_problem(tag: str) -> str:
+    """Why a keyword breaks the rule (KEYWORD, CKAN's tag rule), in the
+    request's language."""
+    return keyword_message(tag).format(tag=_shown(tag))
+
+
+def keyword_message(tag: str) -> str:
+    """The message for a refused keyword, with `{tag}` still to fill in (the
+    form's script says the same while the keyword is typed)."""
+    if "/" in tag:
+        return _(
+            "Keyword {tag}: a keyword cannot contain a slash (/). Write two keywords separated by a comma, "
+            "or join the words with a hyphen or \"och\""
+        )
+    return _(
+        "Keyword {tag}: at least 2 characters, only letters, digits, spaces, "
+        "hyphens (-), underscores (_) and dots (.)"
+    )
+
+
+def without_derived_tags(data_dict: dict) -> dict:
+    """CKAN's core `tags` are derived from `tags_translated` (fluent_gbgopendata_tags
+    writes its Swedish keywords there). When a save carries both, as the
+    dict package_show returns does when it is sent back (package_patch,
+    package_revise, the resource actions), the keywords are validated once,
+    in `tags_translated`: CKAN's tag validators ran on the old `tags` and
+    refused fewer keywords ("Missing value"), and a keyword stored before
+    the rule made resource_create fail with a 500 (CKAN cannot re-raise a
+    tag error)."""
+    if isinstance(data_dict, dict) and "tags_translated" in data_dict and "tags" in data_dict:
+        data_dict = {key: value for key, value in data_dict.items() if key != "tags"}
+    return data_dict
 
 
 @validator
