@@ -180,3 +180,11 @@ def classification_of(dataset: Mapping[str, Any]) -> dict[str, str | None]:
 
 def classification_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     return classification_of(old) != classification_of(new)
+
+
+def open_and_complete(dataset: Mapping[str, Any]) -> bool:
+    """The classification condition of publication: every aspect has a
+    level, and confidentiality is level 0 (rule.classification_blockers
+    gives the reasons when it does not hold)."""
+    levels = classification_of(dataset)
+    return None not in levels.values() and levels["confidentiality_level"] == OPEN_CONFIDENTIALITY_LEVEL

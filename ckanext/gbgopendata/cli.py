@@ -208,17 +208,23 @@ def migrate_licenses(dry_run: bool) -> None:
     help="Make every public dataset that breaks the publication rule private (through the action layer).",
 )
 def publication_check(make_private: bool) -> None:
-    """Lists the public datasets that break the publication rule.
+    """Lists the public datasets that break the publication rule, and those
+    published without a complete checklist.
 
     Datasets stored before the rule (no classification, or another licence)
     are already hidden from everyone outside their organisation once the
     search index is rebuilt; this finds them, says what each one lacks and,
     with --make-private, makes them private so that their organisation can
     classify and publish them again. Exits non-zero while any remains public.
+
+    Datasets published before the checklist existed (or before an item was
+    added to it) stay public: they are listed with the items they lack, so
+    that their organisation can complete the checklist, and do not change
+    the exit status.
     """
     import ckan.model as model
 
-    from ckanext.gbgopendata import rule
+    from ckanext.gbgopendata import checklist, rule
 
     flask_app = click.get_current_context().meta["flask_app"]
     with flask_app.test_request_context():
@@ -229,11 +235,20 @@ def publication_check(make_private: bool) -> None:
             .filter(model.Package.state == "active", model.Package.private.is_(False))
             .order_by(model.Package.name)
         )
-        breaking = made_private = 0
+        breaking = made_private = incomplete = 0
         for (dataset_id,) in public:
             dataset = toolkit.get_action("package_show")(dict(context, use_cache=False), {"id": dataset_id})
-            blockers = rule.publication_blockers(dataset)
+            blockers = rule.standing_blockers(dataset)
             if not blockers:
+                missing = checklist.evaluate(dataset).incomplete_required()
+                if missing:
+                    incomplete += 1
+                    click.echo(
+                        "  "
+                        + toolkit._("{dataset}: published without a complete checklist; missing: {items}").format(
+                            dataset=dataset["name"], items=", ".join(state.item.id for state in missing)
+                        )
+                    )
                 continue
             breaking += 1
             for blocker in blockers:
@@ -246,6 +261,9 @@ def publication_check(make_private: bool) -> None:
                 made_private += 1
                 click.echo("  " + toolkit._("{dataset}: made private").format(dataset=dataset["name"]))
         remaining = breaking - made_private
+        click.echo(
+            toolkit._("Published without a complete checklist: {count}.").format(count=incomplete)
+        )
         click.secho(
             toolkit._("Public datasets that break the publication rule: {breaking}. Made private: {private}.").format(
                 breaking=breaking, private=made_private

@@ -186,6 +186,13 @@ def open_license_ids(config: Mapping[str, Any] | None = None) -> list[str]:
     return allowed
 
 
+def is_open(value: Any, allowed: Iterable[str] | None = None) -> bool:
+    """Whether a licence (however written) is one a public dataset may
+    carry: one of `allowed`, by default the configured open licences."""
+    allowed = open_license_ids() if allowed is None else allowed
+    return canonical_license_id(value) in allowed
+
+
 def default_license_id(config: Mapping[str, Any] | None = None) -> str | None:
     """The licence the form preselects and a new dataset gets when none is given."""
     config = _config() if config is None else config

@@ -61,3 +61,151 @@ def classification_changes(package_id: str) -> list[dict[str, Any]]:
 
 def delete_classification_changes(package_id: str) -> None:
     model.Session.execute(classification_change.delete().where(classification_change.c.package_id == package_id))
+
+
+# --- the publication checklist --------------------------------------------------------
+
+# The current state of each confirmed item of a dataset: one row per item,
+# so two people confirming different items never overwrite each other.
+checklist_confirmation = sa.Table(
+    "gbgopendata_checklist_confirmation",
+    metadata,
+    sa.Column("package_id", sa.UnicodeText, primary_key=True),
+    sa.Column("item_id", sa.UnicodeText, primary_key=True),
+    sa.Column("confirmed", sa.Boolean, nullable=False),
+    sa.Column("comment", sa.UnicodeText, nullable=True),
+    sa.Column("user_id", sa.UnicodeText, nullable=True),
+    sa.Column("changed_at", sa.DateTime, nullable=False),
+)
+
+# Everything that happened to a dataset's checklist and publication: ticks,
+# unticks, comments, publishing and unpublishing (also automatic).
+checklist_event = sa.Table(
+    "gbgopendata_checklist_event",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("package_id", sa.UnicodeText, nullable=False, index=True),
+    sa.Column("item_id", sa.UnicodeText, nullable=True),
+    sa.Column("event", sa.UnicodeText, nullable=False),
+    sa.Column("comment", sa.UnicodeText, nullable=True),
+    sa.Column("reason", sa.UnicodeText, nullable=True),
+    sa.Column("user_id", sa.UnicodeText, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+CHECKLIST_EVENTS = ("confirmed", "unconfirmed", "commented", "published", "unpublished", "unpublished_automatically")
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def checklist_confirmations(package_id: str) -> dict[str, dict[str, Any]]:
+    """{item id: {confirmed, comment, user_id, changed_at}} of a dataset."""
+    rows = model.Session.execute(
+        sa.select(checklist_confirmation).where(checklist_confirmation.c.package_id == package_id)
+    ).mappings()
+    return {
+        row["item_id"]: {
+            "confirmed": row["confirmed"],
+            "comment": row["comment"],
+            "user_id": row["user_id"],
+            "changed_at": row["changed_at"],
+        }
+        for row in rows
+    }
+
+
+def checklist_confirmations_of(package_ids: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """checklist_confirmations for many datasets in one query."""
+    result: dict[str, dict[str, dict[str, Any]]] = {package_id: {} for package_id in package_ids}
+    if not package_ids:
+        return result
+    rows = model.Session.execute(
+        sa.select(checklist_confirmation).where(checklist_confirmation.c.package_id.in_(package_ids))
+    ).mappings()
+    for row in rows:
+        result[row["package_id"]][row["item_id"]] = {
+            "confirmed": row["confirmed"],
+            "comment": row["comment"],
+            "user_id": row["user_id"],
+            "changed_at": row["changed_at"],
+        }
+    return result
+
+
+def save_confirmation(package_id: str, item_id: str, confirmed: bool, comment: str | None, user_id: str | None) -> None:
+    """Sets one item's state in one statement (insert or update), in the
+    session of the action, so it commits or rolls back with it."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    values = dict(
+        package_id=package_id, item_id=item_id, confirmed=confirmed, comment=comment, user_id=user_id, changed_at=_now()
+    )
+    statement = insert(checklist_confirmation).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[checklist_confirmation.c.package_id, checklist_confirmation.c.item_id],
+        set_={key: statement.excluded[key] for key in ("confirmed", "comment", "user_id", "changed_at")},
+    )
+    model.Session.execute(statement)
+
+
+def record_checklist_event(
+    package_id: str,
+    event: str,
+    user_id: str | None,
+    *,
+    item_id: str | None = None,
+    comment: str | None = None,
+    reason: str | None = None,
+) -> None:
+    assert event in CHECKLIST_EVENTS, event
+    model.Session.execute(
+        checklist_event.insert().values(
+            package_id=package_id,
+            item_id=item_id,
+            event=event,
+            comment=comment,
+            reason=reason,
+            user_id=user_id,
+            created_at=_now(),
+        )
+    )
+
+
+def checklist_events(package_id: str, limit: int | None = None) -> list[dict[str, Any]]:
+    """The dataset's checklist and publication history, newest first."""
+    query = (
+        sa.select(checklist_event)
+        .where(checklist_event.c.package_id == package_id)
+        .order_by(checklist_event.c.created_at.desc(), checklist_event.c.id.desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    return [dict(row) for row in model.Session.execute(query).mappings()]
+
+
+def last_checklist_events(package_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The newest history entry of each dataset, in one query."""
+    if not package_ids:
+        return {}
+    ranked = (
+        sa.select(
+            checklist_event,
+            sa.func.row_number()
+            .over(
+                partition_by=checklist_event.c.package_id,
+                order_by=(checklist_event.c.created_at.desc(), checklist_event.c.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(checklist_event.c.package_id.in_(package_ids))
+        .subquery()
+    )
+    rows = model.Session.execute(sa.select(ranked).where(ranked.c.rank == 1)).mappings()
+    return {row["package_id"]: dict(row) for row in rows}
+
+
+def delete_checklist(package_id: str) -> None:
+    model.Session.execute(checklist_confirmation.delete().where(checklist_confirmation.c.package_id == package_id))
+    model.Session.execute(checklist_event.delete().where(checklist_event.c.package_id == package_id))

@@ -11,8 +11,9 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.gbgopendata import cli, helpers, licenses, middleware, publishers, search
+from ckanext.gbgopendata import checklist, cli, helpers, licenses, middleware, publishers, search
 from ckanext.gbgopendata.logic import action, auth, bad_input, publication, registry, visibility
+from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its validators)
 from ckanext.gbgopendata import classification_helpers, views
 
@@ -20,6 +21,7 @@ from ckanext.gbgopendata import classification_helpers, views
 @toolkit.blanket.config_declarations
 class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     plugins.implements(plugins.IConfigurer)
+    plugins.implements(plugins.IConfigurable)
     plugins.implements(plugins.ITranslation)
     plugins.implements(plugins.ITemplateHelpers)
     plugins.implements(plugins.IValidators)
@@ -40,6 +42,12 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
         toolkit.add_public_directory(config, "assets")
         config["licenses_group_url"] = licenses.register_url()  # our register replaces CKAN's list
 
+    # IConfigurable
+
+    def configure(self, config):
+        # A broken checklist file stops CKAN here, naming the file and the item.
+        checklist.check_configured(config)
+
     # ITemplateHelpers
 
     def get_helpers(self):
@@ -55,7 +63,7 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     # IActions
 
     def get_actions(self):
-        return bad_input.guard_actions(action.get_actions())
+        return bad_input.guard_actions({**action.get_actions(), **checklist_actions.get_actions()})
 
     # IAuthFunctions
 
@@ -79,9 +87,11 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_create(self, context, pkg_dict):
         publication.record_level_changes(context, pkg_dict["id"])
+        publication.record_publication_change(context, pkg_dict["id"], pkg_dict.get("private", False))
 
     def after_dataset_update(self, context, pkg_dict):
         publication.record_level_changes(context, pkg_dict["id"])
+        publication.record_publication_change(context, pkg_dict["id"], pkg_dict.get("private", False))
         visibility.hide_past_activities([pkg_dict["id"]])
 
     # IPermissionLabels

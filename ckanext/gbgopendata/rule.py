@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Collection, Iterable, Mapping
 
-from ckanext.gbgopendata import classification, dataset_types, languages, licenses
+from ckanext.gbgopendata import checklist, classification, dataset_types, languages, licenses
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,26 @@ class PublicationBlocker:
 
     def bilingual(self) -> str:
         """Swedish and English together, for errors that must name the rule
-        in both languages whatever the request's language."""
-        return f"{self.sv} / {self.en}"
+        in both languages whatever the request's language (the action API);
+        the web form shows the visitor's language (`BilingualText`)."""
+        return BilingualText(self.sv, self.en)
+
+
+class BilingualText(str):
+    """A reason in Swedish and English: the text is "<sv> / <en>" (what the
+    action API answers), and the web form shows `.message(lang)`
+    (classification_helpers.gbgopendata_form_errors)."""
+
+    sv: str
+    en: str
+
+    def __new__(cls, sv: str, en: str) -> "BilingualText":
+        text = super().__new__(cls, f"{sv} / {en}")
+        text.sv, text.en = sv, en
+        return text
+
+    def message(self, lang: str) -> str:
+        return languages.pick(self.sv, self.en, lang)
 
 
 # --- the conditions, in the order their reasons are given -----------------------------
@@ -75,6 +93,8 @@ def type_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker]:
 def classification_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker]:
     """Condition 1: a complete classification, with confidentiality at
     level 0 (Göteborgs Stads riktlinjer för informationssäkerhet)."""
+    if classification.open_and_complete(dataset):
+        return []
     levels = classification.classification_of(dataset)
     blockers = []
     confidentiality = levels["confidentiality_level"]
@@ -155,7 +175,7 @@ def license_blockers(
                 en=f"A public dataset must have an open licence. Choose {allowed_en}.",
             )
         )
-    elif licenses.canonical_license_id(license_id) not in allowed:
+    elif not licenses.is_open(license_id, allowed):
         shown = _shown(license_id)
         blockers.append(
             PublicationBlocker(
@@ -167,7 +187,7 @@ def license_blockers(
         )
     for resource in dataset.get("resources") or []:
         own = resource.get("license")
-        if own and licenses.canonical_license_id(own) not in allowed:
+        if own and not licenses.is_open(own, allowed):
             shown = _shown(own)
             blockers.append(
                 PublicationBlocker(
@@ -186,21 +206,102 @@ def license_blockers(
     return blockers
 
 
-CONDITIONS: tuple[Callable[..., list[PublicationBlocker]], ...] = (
+# The checklist items whose reasons the conditions above already give.
+_ITEMS_THE_RULE_EXPLAINS = ("classification", "open_licence")
+
+
+def _item_named(item: Any, lang: str) -> str:
+    return f"{item.phase}. «{item.text(lang)}»"
+
+
+def checklist_blockers(
+    dataset: Mapping[str, Any], *, stored: Mapping[str, Any] | None = None
+) -> list[PublicationBlocker]:
+    """Condition 3: the publication checklist (checklist/). A dataset is
+    made public only when every required item is done. A dataset that is
+    already public (`stored` is its stored state) stays public through an
+    edit unless the edit breaks an automatic item that held; unticking a
+    confirmed item makes it private instead (gbg_checklist_update). A
+    dataset published before its checklist was complete is not hidden by
+    this condition: the overviews and publication-check list it."""
+    state = checklist.evaluate(dataset)
+    blockers = []
+    if stored is not None and not stored.get("private"):
+        held = checklist.evaluate(stored, confirmations={}, checklist=state.checklist)
+        for item_state in state.items:
+            item = item_state.item
+            if not item.automatic or not item.required or item.check in _ITEMS_THE_RULE_EXPLAINS:
+                continue
+            before = held.item(item.id)
+            if item_state.done or not (before and before.done):
+                continue
+            for missing in item_state.missing:
+                blockers.append(
+                    PublicationBlocker(
+                        code=f"checklist_{item.id}_broken",
+                        field=missing.field,
+                        sv=f"Ändringen bryter checklistans punkt {_item_named(item, 'sv')}, som en publik datamängd "
+                        f"måste uppfylla: {missing.sv}",
+                        en=f"The change breaks the checklist item {_item_named(item, 'en')}, which a public dataset "
+                        f"must meet: {missing.en}",
+                    )
+                )
+        return blockers
+    for item_state in state.incomplete_required():
+        item = item_state.item
+        if item.check in _ITEMS_THE_RULE_EXPLAINS:
+            continue
+        if item.automatic:
+            details_sv = " ".join(missing.sv for missing in item_state.missing)
+            details_en = " ".join(missing.en for missing in item_state.missing)
+            sv = f"Checklistans punkt {_item_named(item, 'sv')} är inte uppfylld: {details_sv}"
+            en = f"The checklist item {_item_named(item, 'en')} is not met: {details_en}"
+        elif item.confirmed_by == "admin":
+            sv = f"Checklistans punkt {_item_named(item, 'sv')} är inte bekräftad av en administratör i organisationen."
+            en = f"The checklist item {_item_named(item, 'en')} has not been confirmed by an administrator of the organisation."
+        else:
+            sv = f"Checklistans punkt {_item_named(item, 'sv')} är inte bekräftad."
+            en = f"The checklist item {_item_named(item, 'en')} has not been confirmed."
+        blockers.append(PublicationBlocker(code=f"checklist_{item.id}", field="checklist", sv=sv, en=en))
+    return blockers
+
+
+# The conditions a public dataset must meet at all times: a stored public
+# dataset that breaks one is hidden from everyone who may not edit it
+# (logic/visibility.py), and publication-check lists it.
+STANDING_CONDITIONS: tuple[Callable[..., list[PublicationBlocker]], ...] = (
     type_blockers,
     classification_blockers,
     license_blockers,
 )
+# Every condition, in the order their reasons are given: what a save that
+# makes or keeps a dataset public must meet.
+CONDITIONS: tuple[Callable[..., list[PublicationBlocker]], ...] = STANDING_CONDITIONS + (checklist_blockers,)
 
 
 def publication_blockers(
-    dataset: Mapping[str, Any], *, open_licenses: Collection[str] | None = None
+    dataset: Mapping[str, Any],
+    *,
+    stored: Mapping[str, Any] | None = None,
+    open_licenses: Collection[str] | None = None,
 ) -> list[PublicationBlocker]:
     """Every condition that keeps `dataset` from being public; empty when it
-    may be public. `open_licenses` defaults to the configured
+    may be public. `stored` is the dataset as stored before the save that
+    is being checked (None: a new dataset, or a question without a save);
+    `open_licenses` defaults to the configured
     ckanext.gbgopendata.open_licenses."""
+    blockers = standing_blockers(dataset, open_licenses=open_licenses)
+    blockers.extend(checklist_blockers(dataset, stored=stored))
+    return blockers
+
+
+def standing_blockers(
+    dataset: Mapping[str, Any], *, open_licenses: Collection[str] | None = None
+) -> list[PublicationBlocker]:
+    """The unmet standing conditions: why a stored public dataset is not
+    shown as public."""
     blockers: list[PublicationBlocker] = []
-    for condition in CONDITIONS:
+    for condition in STANDING_CONDITIONS:
         if condition is license_blockers:
             blockers.extend(condition(dataset, open_licenses=open_licenses))
         else:
@@ -209,7 +310,14 @@ def publication_blockers(
 
 
 def may_be_public(dataset: Mapping[str, Any]) -> bool:
+    """Whether a dataset may be made public now (every condition)."""
     return not publication_blockers(dataset)
+
+
+def may_stay_public(dataset: Mapping[str, Any]) -> bool:
+    """Whether a stored public dataset is shown as public: the standing
+    conditions (a checklist completed later does not hide it)."""
+    return not standing_blockers(dataset)
 
 
 def unpublished_by_raise(currently_public: bool, dataset: Mapping[str, Any]) -> bool:
@@ -217,7 +325,7 @@ def unpublished_by_raise(currently_public: bool, dataset: Mapping[str, Any]) -> 
     confidentiality above 0 always succeeds and unpublishes (fail closed, so
     sensitive data never stays public because a form still said "Public")."""
     return currently_public and any(
-        blocker.code == "confidentiality_above_0" for blocker in publication_blockers(dataset)
+        blocker.code == "confidentiality_above_0" for blocker in classification_blockers(dataset)
     )
 
 
@@ -233,6 +341,11 @@ def dataset_from_model(pkg: Any) -> dict[str, Any]:
         state=pkg.state,
         owner_org=pkg.owner_org,
         license_id=pkg.license_id,
-        resources=[dict(resource.extras or {}, id=resource.id, url=resource.url) for resource in pkg.resources],
+        title=pkg.title,
+        notes=pkg.notes,
+        resources=[
+            dict(resource.extras or {}, id=resource.id, url=resource.url, format=resource.format, name=resource.name)
+            for resource in pkg.resources
+        ],
     )
     return dataset

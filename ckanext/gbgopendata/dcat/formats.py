@@ -119,3 +119,26 @@ def media_type_from_rdf(fmt: str | None, media_type: str | None, compress: str |
     if value and compress and bare(compress).endswith(ZIP) and not value.endswith("+zip"):
         value = value + "+zip"
     return value
+
+
+# The EU file types that data.europa.eu's metadata quality assessment counts
+# both as machine-readable and as non-proprietary (its vocabularies
+# edp-machine-readable-format and edp-non-proprietary-format): the "open,
+# machine-readable" formats of the publication checklist. Excel and
+# shapefiles are machine-readable but proprietary; PDF, HTML and images are
+# neither.
+OPEN_MACHINE_READABLE_FILE_TYPES = frozenset(
+    {
+        "CSV", "GEOJSON", "ICS", "JSON", "JSON_LD", "KML", "KMZ", "NETCDF", "ODS", "RDF_N_QUADS",
+        "RDF_N_TRIPLES", "RDF_TRIG", "RDF_TURTLE", "RDF_XML", "RSS", "XML",
+    }
+)  # fmt: skip
+
+
+def is_open_machine_readable(media_type: str | None) -> bool:
+    """Whether a stored media type (zipped or not) is an open,
+    machine-readable format."""
+    if not isinstance(media_type, str) or not media_type.strip():
+        return False
+    inner, _zipped = split_zip(media_type)
+    return EU_FILE_TYPES.get(inner) in OPEN_MACHINE_READABLE_FILE_TYPES

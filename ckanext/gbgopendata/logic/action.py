@@ -38,6 +38,25 @@ def package_update(up_func, context, data_dict):
     return result
 
 
+def _dataset_errors_kept(name: str) -> Callable:
+    """CKAN's resource_create/update/delete re-raise package_update's errors
+    of the distribution only, and fail with a KeyError (HTTP 500) when the
+    dataset itself is refused (the publication rule: an edit that breaks
+    the checklist of a public dataset). The dataset's errors are raised."""
+
+    @toolkit.chained_action
+    def action(up_func, context, data_dict):
+        try:
+            return up_func(context, data_dict)
+        except KeyError as error:
+            if isinstance(error.__context__, toolkit.ValidationError):
+                raise error.__context__ from None
+            raise
+
+    action.__name__ = name
+    return action
+
+
 @toolkit.chained_action
 def bulk_update_public(up_func, context, data_dict):
     # CKAN 2.11 writes `private` straight to the database here, past
@@ -103,6 +122,7 @@ def dataset_purge(up_func, context, data_dict):
     result = up_func(context, data_dict)
     if pkg is not None:
         gbg_model.delete_classification_changes(pkg.id)
+        gbg_model.delete_checklist(pkg.id)
         model.repo.commit()
     return result
 
@@ -448,6 +468,7 @@ def get_actions() -> dict[str, Callable]:
         "resource_show": resource_show,
         "package_owner_org_update": package_owner_org_update,
         "dataset_purge": dataset_purge,
+        **{name: _dataset_errors_kept(name) for name in ("resource_create", "resource_update", "resource_delete")},
         "package_relationship_create": package_relationship_create,
         "current_package_list_with_resources": current_package_list_with_resources,
         "package_relationships_list": package_relationships_list,

@@ -125,14 +125,46 @@ def prepare_save(context: dict, data_dict: dict, *, creating: bool) -> dict:
                 seen_modified = original.get("metadata_modified")
     context[SAVE] = {
         "stored": stored,
+        # The distributions the save keeps: CKAN 2.12 validates only those it
+        # changes, so the rule completes the rest from the stored dataset.
+        "resource_ids": _resource_ids(data_dict),
         "seen_modified": seen_modified if isinstance(seen_modified, str) else None,
         "unpublished_level": None,
+        "raised_level": None,
         "level_changes": {},
     }
     return data_dict
 
 
 RELATIONSHIP_FIELDS = ("relationships_as_subject", "relationships_as_object")
+
+
+def _resource_ids(data_dict: dict) -> list[str] | None:
+    """The ids of the distributions a save lists; None when it lists none
+    (it keeps the stored ones)."""
+    if "resources" not in data_dict or not isinstance(data_dict["resources"], list):
+        return None
+    return [resource.get("id") for resource in data_dict["resources"] if isinstance(resource, dict)]
+
+
+def _resulting_dataset(data: dict, context: dict) -> dict[str, Any]:
+    """The dataset as the save leaves it: the validated fields, and every
+    distribution it keeps (CKAN 2.12's package_update validates only the
+    distributions a save changes and copies the others unvalidated)."""
+    dataset = _validated_dataset(data)
+    stored = _stored(context, data)
+    if stored is None:
+        return dataset
+    validated = [resource for resource in dataset.get("resources") or [] if isinstance(resource, dict)]
+    validated_ids = {resource.get("id") for resource in validated if resource.get("id")}
+    kept_ids = (context.get(SAVE) or {}).get("resource_ids")
+    kept = [
+        resource
+        for resource in stored.get("resources") or []
+        if resource["id"] not in validated_ids and (kept_ids is None or resource["id"] in kept_ids)
+    ]
+    dataset["resources"] = validated + kept
+    return dataset
 
 
 def unpublished_level(context: dict) -> str | None:
@@ -327,6 +359,40 @@ def record_level_changes(context: dict, dataset_id: str) -> None:
     gbg_model.record_classification_changes(dataset_id, changes, _acting_user_id(context))
 
 
+# Context key: why a save that makes the dataset private is an automatic
+# unpublishing (a reason code for the checklist history), set by the action
+# that unpublishes (gbg_checklist_update).
+UNPUBLISH_REASON = "gbgopendata_unpublish_reason"
+
+
+def record_publication_change(context: dict, dataset_id: str, private: bool) -> None:
+    """Adds "published" or "unpublished" (automatic or by a person) to the
+    checklist history when a save changed whether the dataset is public, in
+    the same transaction."""
+    save = context.get(SAVE)
+    if save is None:
+        return
+    stored = save.get("stored")
+    was_private = stored["private"] if stored else True
+    if bool(private) == bool(was_private):
+        return
+    from ckanext.gbgopendata import model as gbg_model
+
+    user_id = _acting_user_id(context)
+    if not private:
+        gbg_model.record_checklist_event(dataset_id, "published", user_id)
+    elif save.get("raised_level") is not None:
+        gbg_model.record_checklist_event(
+            dataset_id, "unpublished_automatically", user_id, reason=f"confidentiality_raised:{save['raised_level']}"
+        )
+    elif context.get(UNPUBLISH_REASON):
+        gbg_model.record_checklist_event(
+            dataset_id, "unpublished_automatically", user_id, reason=context[UNPUBLISH_REASON]
+        )
+    else:
+        gbg_model.record_checklist_event(dataset_id, "unpublished", user_id, comment=context.get("gbgopendata_comment"))
+
+
 @validator
 def gbgopendata_unpublish_on_raise(key, data, errors, context):
     """Raising confidentiality above 0 on a public dataset makes it private
@@ -339,7 +405,9 @@ def gbgopendata_unpublish_on_raise(key, data, errors, context):
         data[("private",)] = True
         save = context.get(SAVE)
         if save is not None:
-            save["unpublished_level"] = classification.classification_of(dataset)["confidentiality_level"]
+            save["unpublished_level"] = save["raised_level"] = classification.classification_of(dataset)[
+                "confidentiality_level"
+            ]
 
 
 @validator
@@ -348,7 +416,7 @@ def gbgopendata_publication_rule(key, data, errors, context):
     the publication rule; the errors name it in Swedish and English."""
     if _resulting_private(data, context):
         return
-    for blocker in rule.publication_blockers(_validated_dataset(data)):
+    for blocker in rule.publication_blockers(_resulting_dataset(data, context), stored=_stored(context, data)):
         message = blocker.bilingual()
         errors.setdefault(("private",), []).append(message)
         field_errors = errors.get((blocker.field,))

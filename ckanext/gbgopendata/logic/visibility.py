@@ -41,7 +41,7 @@ def in_open_catalogue(dataset: dict[str, Any]) -> bool:
     return (
         not dataset.get("private")
         and dataset.get("state", "active") == "active"
-        and rule.may_be_public(dataset)
+        and rule.may_stay_public(dataset)
     )
 
 
@@ -76,7 +76,7 @@ class PermissionLabels(DefaultPermissionLabels):
 
     def get_dataset_labels(self, dataset_obj: model.Package) -> list[str]:
         labels = super().get_dataset_labels(dataset_obj)
-        if labels == ["public"] and not rule.may_be_public(rule.dataset_from_model(dataset_obj)):
+        if labels == ["public"] and not rule.may_stay_public(rule.dataset_from_model(dataset_obj)):
             return _private_labels(dataset_obj)
         return labels
 

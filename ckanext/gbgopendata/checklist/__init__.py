@@ -1,0 +1,164 @@
+"""The publication checklist: Göteborgs Stad's process for publishing open
+data (A. Identifiera och prioritera, B. Förbered publicering, C. Lansera och
+förvalta) as items a dataset must complete before it may be made public.
+
+- `definition.py` reads the items from YAML (items.yaml, or the file
+  ckanext.gbgopendata.checklist_file names);
+- `automatic.py` computes the automatic items from the dataset;
+- the confirmed items are stored per dataset (model.py, table
+  gbgopendata_checklist_confirmation), with their history
+  (gbgopendata_checklist_event).
+
+`evaluate(dataset)` gives every item's state; the publication rule
+(rule.checklist_blockers) asks it, and so do the actions, the checklist
+page and the overviews.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ckanext.gbgopendata.checklist import automatic
+from ckanext.gbgopendata.checklist.definition import (
+    CONFIG_OPTION,
+    DEFAULT_FILE,
+    Checklist,
+    ChecklistFileError,
+    Item,
+    Phase,
+)
+
+__all__ = [
+    "CONFIG_OPTION",
+    "Checklist",
+    "ChecklistFileError",
+    "Item",
+    "ItemState",
+    "Phase",
+    "State",
+    "STATUSES",
+    "configured_file",
+    "current",
+    "evaluate",
+    "status",
+]
+
+# A dataset's place in the publishing process, for the overviews.
+STATUSES = ("draft", "ready", "public", "public_incomplete")
+
+
+def configured_file(config: Mapping[str, Any] | None = None) -> str:
+    if config is None:
+        from ckan.plugins import toolkit
+
+        config = toolkit.config
+    return (config.get(CONFIG_OPTION) or "").strip() or DEFAULT_FILE
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: str, mtime: float) -> Checklist:
+    from ckanext.gbgopendata.checklist import definition
+
+    return definition.load(path, automatic.CHECKS)
+
+
+def load(path: str) -> Checklist:
+    """The checklist in `path`; raises ChecklistFileError naming the problem."""
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError as error:
+        raise ChecklistFileError(f"{path}: cannot be read ({error.strerror or error})") from error
+    return _load(path, mtime)
+
+
+def current() -> Checklist:
+    """The configured checklist (read again when its file changes)."""
+    return load(configured_file())
+
+
+@dataclass
+class ItemState:
+    item: Item
+    done: bool
+    # automatic items: what is missing; confirmed items: the stored
+    # confirmation (confirmed, comment, user_id, changed_at) or None
+    missing: list[automatic.Missing] = field(default_factory=list)
+    confirmation: dict[str, Any] | None = None
+
+
+@dataclass
+class State:
+    checklist: Checklist
+    items: list[ItemState]
+
+    def incomplete_required(self) -> list[ItemState]:
+        return [state for state in self.items if state.item.required and not state.done]
+
+    @property
+    def complete(self) -> bool:
+        return not self.incomplete_required()
+
+    def item(self, item_id: str) -> ItemState | None:
+        return next((state for state in self.items if state.item.id == item_id), None)
+
+    def progress(self) -> dict[str, dict[str, int]]:
+        """{phase id: {done, total, required, required_done}}."""
+        progress = {phase.id: {"done": 0, "total": 0, "required": 0, "required_done": 0} for phase in self.checklist.phases}
+        for state in self.items:
+            counts = progress[state.item.phase]
+            counts["total"] += 1
+            counts["done"] += int(state.done)
+            if state.item.required:
+                counts["required"] += 1
+                counts["required_done"] += int(state.done)
+        return progress
+
+
+def evaluate(
+    dataset: Mapping[str, Any],
+    confirmations: Mapping[str, Mapping[str, Any]] | None = None,
+    checklist: Checklist | None = None,
+) -> State:
+    """Every item's state for `dataset` (the rule's mapping). The confirmed
+    items are read from the database by the dataset's id unless given; a
+    dataset without an id (being created) has none."""
+    checklist = checklist or current()
+    if confirmations is None:
+        dataset_id = dataset.get("id")
+        if isinstance(dataset_id, str) and dataset_id:
+            from ckanext.gbgopendata import model as gbg_model
+
+            confirmations = gbg_model.checklist_confirmations(dataset_id)
+        else:
+            confirmations = {}
+    states = []
+    for item in checklist.items:
+        if item.automatic:
+            missing = automatic.CHECKS[item.check](dataset)
+            states.append(ItemState(item, done=not missing, missing=missing))
+        else:
+            confirmation = confirmations.get(item.id)
+            states.append(
+                ItemState(item, done=bool(confirmation and confirmation.get("confirmed")), confirmation=confirmation)
+            )
+    return State(checklist, states)
+
+
+def status(private: bool, state: State, publishable: bool) -> str:
+    """draft, ready (to publish), public, or public_incomplete (public
+    without a complete checklist: published before the checklist, or
+    before an item was added to it)."""
+    if not private:
+        return "public" if state.complete else "public_incomplete"
+    return "ready" if state.complete and publishable else "draft"
+
+
+def check_configured(config: Mapping[str, Any]) -> Checklist:
+    """Loads the configured checklist at start-up; a file that cannot be
+    used stops CKAN with the option, the file and the problem named."""
+    try:
+        return load(configured_file(config))
+    except ChecklistFileError as error:
+        raise ChecklistFileError(f"{CONFIG_OPTION}: {error}") from None

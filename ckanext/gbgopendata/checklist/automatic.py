@@ -1,0 +1,173 @@
+"""The automatic checklist items: computed from the dataset, never ticked by
+hand. Each check asks the module that owns its rule (classification.py,
+licenses.py, publishers.py, dcat/formats.py, languages.py) and returns what
+is missing, each with the field that fixes it; an empty list means done.
+
+The dataset is the rule's mapping (see rule.py): package_show output, a
+save's validated data, or rule.dataset_from_model.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from ckanext.gbgopendata import classification, languages, licenses, publishers
+from ckanext.gbgopendata.dcat import formats
+
+
+@dataclass(frozen=True)
+class Missing:
+    """What keeps an automatic item from being done: `field` is the dataset
+    field to change (`resources` for a distribution)."""
+
+    field: str
+    sv: str
+    en: str
+
+    def message(self, lang: str | None = None) -> str:
+        return languages.pick(self.sv, self.en, lang)
+
+
+def _resources(dataset: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [resource for resource in dataset.get("resources") or [] if isinstance(resource, Mapping)]
+
+
+def _resource_name(resource: Mapping[str, Any], lang: str) -> str:
+    return (
+        languages.in_language(resource.get("name_translated"), lang)
+        or resource.get("name")
+        or resource.get("url")
+        or resource.get("id")
+        or "?"
+    )
+
+
+def classification_check(dataset: Mapping[str, Any]) -> list[Missing]:
+    if classification.open_and_complete(dataset):
+        return []
+    return [
+        Missing(
+            "confidentiality_level",
+            "Klassningen är inte fullständig med konfidentialitet nivå 0.",
+            "The classification is not complete with confidentiality at level 0.",
+        )
+    ]
+
+
+def open_licence_check(dataset: Mapping[str, Any]) -> list[Missing]:
+    missing = []
+    if not licenses.is_open(dataset.get("license_id")):
+        missing.append(
+            Missing("license_id", "Datamängden har ingen öppen licens.", "The dataset has no open licence.")
+        )
+    for resource in _resources(dataset):
+        own = resource.get("license")
+        if own and not licenses.is_open(own):
+            missing.append(
+                Missing(
+                    "resources",
+                    f"Distributionen {_resource_name(resource, 'sv')} har ingen öppen licens.",
+                    f"The distribution {_resource_name(resource, 'en')} has no open licence.",
+                )
+            )
+    return missing
+
+
+def mandatory_metadata_check(dataset: Mapping[str, Any]) -> list[Missing]:
+    """DCAT-AP-SE's mandatory properties of a dataset (title, description,
+    publisher) and of its distributions (access URL, format), and at least
+    one distribution, without which a harvested dataset gives no data."""
+    missing = []
+    if not languages.translations(dataset.get("title_translated")) and not dataset.get("title"):
+        missing.append(Missing("title_translated", "Titel saknas.", "The title is missing."))
+    if not languages.translations(dataset.get("notes_translated")) and not dataset.get("notes"):
+        missing.append(Missing("notes_translated", "Beskrivning saknas.", "The description is missing."))
+    organisation = publishers.dataset_organization(dict(dataset))
+    if not organisation.get("orgnr"):
+        missing.append(
+            Missing(
+                "owner_org",
+                "Utgivaren saknas: datamängden tillhör ingen organisation med organisationsnummer.",
+                "The publisher is missing: the dataset belongs to no organisation with an organisation number.",
+            )
+        )
+    resources = _resources(dataset)
+    if not resources:
+        missing.append(Missing("resources", "Datamängden har ingen distribution.", "The dataset has no distribution."))
+    for resource in resources:
+        if not (resource.get("url") or "").strip():
+            missing.append(
+                Missing(
+                    "resources",
+                    f"Distributionen {_resource_name(resource, 'sv')} saknar webbadress.",
+                    f"The distribution {_resource_name(resource, 'en')} has no web address.",
+                )
+            )
+        if not (resource.get("format") or "").strip():
+            missing.append(
+                Missing(
+                    "resources",
+                    f"Distributionen {_resource_name(resource, 'sv')} saknar format.",
+                    f"The distribution {_resource_name(resource, 'en')} has no format.",
+                )
+            )
+    return missing
+
+
+def _contacts(dataset: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    contacts = dataset.get("contact")
+    if isinstance(contacts, str):  # as extras hold it (rule.dataset_from_model)
+        import json
+
+        try:
+            contacts = json.loads(contacts)
+        except ValueError:
+            contacts = []
+    return [contact for contact in contacts or [] if isinstance(contact, Mapping)]
+
+
+def contact_email_check(dataset: Mapping[str, Any]) -> list[Missing]:
+    if any((contact.get("email") or "").strip() for contact in _contacts(dataset)):
+        return []
+    return [
+        Missing(
+            "contact",
+            "Datamängden har ingen kontaktpunkt med e-postadress.",
+            "The dataset has no contact point with an e-mail address.",
+        )
+    ]
+
+
+def bilingual_text_check(dataset: Mapping[str, Any]) -> list[Missing]:
+    missing = []
+    for field, sv, en in (
+        ("title_translated", "titel", "title"),
+        ("notes_translated", "beskrivning", "description"),
+    ):
+        texts = languages.translations(dataset.get(field))
+        for lang, lang_sv, lang_en in (("sv", "svenska", "Swedish"), ("en", "engelska", "English")):
+            if not texts.get(lang):
+                missing.append(Missing(field, f"En {sv} på {lang_sv} saknas.", f"A {en} in {lang_en} is missing."))
+    return missing
+
+
+def open_format_check(dataset: Mapping[str, Any]) -> list[Missing]:
+    if any(formats.is_open_machine_readable(resource.get("format")) for resource in _resources(dataset)):
+        return []
+    return [
+        Missing(
+            "resources",
+            "Ingen distribution har ett öppet, maskinläsbart format.",
+            "No distribution has an open, machine-readable format.",
+        )
+    ]
+
+
+CHECKS: dict[str, Callable[[Mapping[str, Any]], list[Missing]]] = {
+    "classification": classification_check,
+    "open_licence": open_licence_check,
+    "mandatory_metadata": mandatory_metadata_check,
+    "contact_email": contact_email_check,
+    "bilingual_text": bilingual_text_check,
+    "open_format": open_format_check,
+}

@@ -1,0 +1,404 @@
+"""The checklist's actions (IActions): show, update (tick, untick,
+comment), publish and unpublish. Who may call them is in logic/auth.py;
+what a complete checklist is, in checklist/; whether a dataset may be
+public, in rule.py (publish saves through package_patch, so the rule's
+validators decide, as on every other path).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ckan import authz, model
+from ckan.plugins import toolkit
+
+from ckanext.gbgopendata import checklist, languages, rule
+from ckanext.gbgopendata import model as gbg_model
+from ckanext.gbgopendata.logic import publication
+
+COMMENT_MAX_LENGTH = 2000
+
+
+def _lang() -> str:
+    return languages.request_language()
+
+
+def _dataset_model(data_dict: dict) -> model.Package:
+    dataset_id = data_dict.get("id") if isinstance(data_dict, dict) else None
+    if not isinstance(dataset_id, str) or not dataset_id.strip():
+        raise toolkit.ValidationError({"id": [toolkit._("Missing value")]})
+    pkg = model.Package.get(dataset_id.strip())
+    if pkg is None or pkg.state == "deleted":
+        raise toolkit.ObjectNotFound(toolkit._("Dataset not found"))
+    return pkg
+
+
+def _locked(pkg: model.Package) -> model.Package:
+    # As a save does (publication._locked_package): ticks, publishing and
+    # unpublishing of one dataset are decided one after the other.
+    return publication._locked_package(pkg.id)
+
+
+def _user(context: dict) -> model.User | None:
+    user = context.get("auth_user_obj")
+    if isinstance(user, model.User):
+        return user
+    return model.User.get(context.get("user") or "") if context.get("user") else None
+
+
+def may_confirm(context: dict, pkg: model.Package, item: checklist.Item) -> bool:
+    """Editor items: whoever may edit the dataset; admin items (the
+    information owner's approval): the organisation's admins and sysadmins."""
+    if item.automatic:
+        return False
+    if item.confirmed_by != "admin":
+        return True
+    user = _user(context)
+    if user is None:
+        return False
+    if user.sysadmin:
+        return True
+    return bool(pkg.owner_org) and authz.users_role_for_group_or_org(pkg.owner_org, user.name) == "admin"
+
+
+def _user_names(user_ids: set[str]) -> dict[str, str]:
+    if not user_ids:
+        return {}
+    users = model.Session.query(model.User).filter(model.User.id.in_(list(user_ids))).all()
+    return {user.id: user.display_name for user in users}
+
+
+def _reason_text(reason: str | None, state: checklist.State, lang: str) -> str:
+    if not reason:
+        return ""
+    kind, _, value = reason.partition(":")
+    if kind == "confidentiality_raised":
+        return languages.pick(
+            f"Konfidentialiteten höjdes till nivå {value}.", f"Confidentiality was raised to level {value}.", lang
+        )
+    if kind == "item_unconfirmed":
+        item = state.checklist.item(value)
+        text = item.text(lang) if item else value
+        return languages.pick(
+            f"Den obligatoriska punkten «{text}» är inte längre bekräftad.",
+            f"The required item «{text}» is no longer confirmed.",
+            lang,
+        )
+    return reason
+
+
+def dataset_status(pkg_dict: dict, state: checklist.State | None = None) -> str:
+    state = state or checklist.evaluate(pkg_dict)
+    publishable = not rule.publication_blockers(pkg_dict)
+    return checklist.status(bool(pkg_dict.get("private")), state, publishable)
+
+
+@toolkit.side_effect_free
+def gbg_checklist_show(context, data_dict):
+    """The checklist of one dataset: every item with its state, progress
+    per phase, what keeps the dataset from being published, and the
+    history (newest first). Texts in the request's language."""
+    pkg = _dataset_model(data_dict)
+    toolkit.check_access("gbg_checklist_show", context, {"id": pkg.id})
+    lang = _lang()
+    dataset = toolkit.get_action("package_show")(
+        {"ignore_auth": True, "user": context.get("user"), "use_cache": False}, {"id": pkg.id}
+    )
+    state = checklist.evaluate(dataset)
+    private = bool(dataset.get("private"))
+    blockers = rule.publication_blockers(dataset) if private else []
+    events = gbg_model.checklist_events(pkg.id)
+    names = _user_names(
+        {event["user_id"] for event in events if event["user_id"]}
+        | {s.confirmation["user_id"] for s in state.items if s.confirmation and s.confirmation.get("user_id")}
+    )
+    progress = state.progress()
+    items = []
+    for item_state in state.items:
+        item = item_state.item
+        entry: dict[str, Any] = {
+            "id": item.id,
+            "phase": item.phase,
+            "kind": item.kind,
+            "required": item.required,
+            "text": item.text(lang),
+            "help": item.help(lang),
+            "done": item_state.done,
+        }
+        if item.automatic:
+            entry["missing"] = [{"field": missing.field, "message": missing.message(lang)} for missing in item_state.missing]
+        else:
+            confirmation = item_state.confirmation or {}
+            entry.update(
+                confirmed_by=item.confirmed_by,
+                confirmed=bool(confirmation.get("confirmed")),
+                comment=confirmation.get("comment") or "",
+                changed_by=names.get(confirmation.get("user_id") or "", ""),
+                changed_at=confirmation["changed_at"].isoformat() if confirmation.get("changed_at") else None,
+                may_confirm=may_confirm(context, pkg, item),
+            )
+        items.append(entry)
+    return {
+        "id": pkg.id,
+        "name": pkg.name,
+        "private": private,
+        "status": checklist.status(private, state, not blockers),
+        "complete": state.complete,
+        "may_publish": private and not blockers,
+        "blockers": [
+            {"code": blocker.code, "field": blocker.field, "message": blocker.message(lang)} for blocker in blockers
+        ],
+        "phases": [
+            {"id": phase.id, "title": phase.title(lang), "progress": progress[phase.id]}
+            for phase in state.checklist.phases
+        ],
+        "items": items,
+        "history": [
+            {
+                "event": event["event"],
+                "item_id": event["item_id"],
+                "item_text": (state.checklist.item(event["item_id"]).text(lang) if event["item_id"] and state.checklist.item(event["item_id"]) else event["item_id"] or ""),
+                "comment": event["comment"] or "",
+                "reason": _reason_text(event["reason"], state, lang),
+                "user": names.get(event["user_id"] or "", ""),
+                "created_at": event["created_at"].isoformat(),
+            }
+            for event in events
+        ],
+    }
+
+
+def _changes(data_dict: dict, pkg: model.Package, context: dict, current: checklist.Checklist) -> list[dict]:
+    """The requested changes, each checked; raises ValidationError naming
+    every refused item, before anything is stored."""
+    lang = _lang()
+    raw = data_dict.get("items")
+    if isinstance(raw, dict):  # one item without the list
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        raise toolkit.ValidationError(
+            {
+                "items": [
+                    languages.pick(
+                        "Ange en lista med punkter: [{\"id\": …, \"confirmed\": true/false, \"comment\": …}].",
+                        "Give a list of items: [{\"id\": …, \"confirmed\": true/false, \"comment\": …}].",
+                        lang,
+                    )
+                ]
+            }
+        )
+    errors: list[str] = []
+    changes = []
+    seen = set()
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            errors.append(
+                languages.pick(
+                    f"Punkt {index + 1}: ange punktens id som text.", f"Entry {index + 1}: give the item's id as text.", lang
+                )
+            )
+            continue
+        item_id = entry["id"]
+        item = current.item(item_id)
+        unknown_keys = set(entry) - {"id", "confirmed", "comment"}
+        if item is None:
+            errors.append(
+                languages.pick(
+                    f"«{item_id}» är ingen punkt i checklistan.", f"«{item_id}» is not an item of the checklist.", lang
+                )
+            )
+            continue
+        name = f"{item_id} («{item.text(lang)}»)"
+        if unknown_keys:
+            errors.append(
+                languages.pick(
+                    f"{name}: okända fält {', '.join(sorted(unknown_keys))}; en punkt har id, confirmed och comment.",
+                    f"{name}: unknown fields {', '.join(sorted(unknown_keys))}; an item has id, confirmed and comment.",
+                    lang,
+                )
+            )
+            continue
+        if item_id in seen:
+            errors.append(
+                languages.pick(f"{name}: punkten finns två gånger.", f"{name}: the item is given twice.", lang)
+            )
+            continue
+        seen.add(item_id)
+        if item.automatic:
+            errors.append(
+                languages.pick(
+                    f"{name} beräknas från datamängdens uppgifter och kan inte bockas av för hand.",
+                    f"{name} is computed from the dataset's metadata and cannot be ticked by hand.",
+                    lang,
+                )
+            )
+            continue
+        if not may_confirm(context, pkg, item):
+            errors.append(
+                languages.pick(
+                    f"{name} får bara bekräftas av en administratör i organisationen.",
+                    f"{name} may only be confirmed by an administrator of the organisation.",
+                    lang,
+                )
+            )
+            continue
+        confirmed = entry.get("confirmed")
+        comment = entry.get("comment")
+        if "confirmed" in entry and not isinstance(confirmed, bool):
+            errors.append(
+                languages.pick(
+                    f"{name}: confirmed ska vara true eller false.", f"{name}: confirmed must be true or false.", lang
+                )
+            )
+            continue
+        if "comment" in entry and comment is not None and not isinstance(comment, str):
+            errors.append(
+                languages.pick(f"{name}: kommentaren ska vara text.", f"{name}: the comment must be text.", lang)
+            )
+            continue
+        if isinstance(comment, str):
+            comment = comment.strip()
+            if len(comment) > COMMENT_MAX_LENGTH:
+                errors.append(
+                    languages.pick(
+                        f"{name}: kommentaren får vara högst {COMMENT_MAX_LENGTH} tecken (den har {len(comment)}).",
+                        f"{name}: the comment may be at most {COMMENT_MAX_LENGTH} characters (it has {len(comment)}).",
+                        lang,
+                    )
+                )
+                continue
+            if any(ord(char) < 32 and char not in "\n\r\t" for char in comment):
+                errors.append(
+                    languages.pick(
+                        f"{name}: kommentaren innehåller otillåtna kontrolltecken.",
+                        f"{name}: the comment contains control characters that are not allowed.",
+                        lang,
+                    )
+                )
+                continue
+        if "confirmed" not in entry and "comment" not in entry:
+            errors.append(
+                languages.pick(
+                    f"{name}: ange confirmed, comment eller båda.", f"{name}: give confirmed, comment or both.", lang
+                )
+            )
+            continue
+        changes.append({"item": item, "entry": entry, "confirmed": confirmed, "comment": comment})
+    if errors:
+        raise toolkit.ValidationError({"items": errors})
+    return changes
+
+
+def gbg_checklist_update(context, data_dict):
+    """Ticks, unticks and comments confirmed items: {"id": dataset,
+    "items": [{"id": item, "confirmed": true/false, "comment": text}]}
+    (each entry names confirmed, comment or both). Every entry is checked
+    first; a refused one stores nothing. Unticking a required item of a
+    public dataset makes it private in the same transaction (fail closed)."""
+    pkg = _dataset_model(data_dict)
+    toolkit.check_access("gbg_checklist_update", context, {"id": pkg.id})
+    current = checklist.current()
+    changes = _changes(data_dict, pkg, context, current)
+    pkg = _locked(pkg)
+    user = _user(context)
+    user_id = user.id if user else None
+    stored = gbg_model.checklist_confirmations(pkg.id)
+    unticked_required = None
+    for change in changes:
+        item, entry = change["item"], change["entry"]
+        before = stored.get(item.id) or {}
+        confirmed = change["confirmed"] if "confirmed" in entry else bool(before.get("confirmed"))
+        comment = change["comment"] if "comment" in entry else before.get("comment")
+        gbg_model.save_confirmation(pkg.id, item.id, confirmed, comment or None, user_id)
+        if "confirmed" in entry:
+            gbg_model.record_checklist_event(
+                pkg.id, "confirmed" if confirmed else "unconfirmed", user_id, item_id=item.id, comment=comment or None
+            )
+        elif (comment or None) != (before.get("comment") or None):
+            gbg_model.record_checklist_event(pkg.id, "commented", user_id, item_id=item.id, comment=comment or None)
+        if not confirmed and item.required and unticked_required is None:
+            unticked_required = item
+    if unticked_required is not None and not pkg.private and pkg.state == "active":
+        # Fail closed: a public dataset whose required item is withdrawn
+        # stops being public in the same transaction.
+        toolkit.get_action("package_patch")(
+            {
+                "user": context.get("user"),
+                "ignore_auth": True,
+                publication.UNPUBLISH_REASON: f"item_unconfirmed:{unticked_required.id}",
+            },
+            {"id": pkg.id, "private": True},
+        )
+        _tell_web_form(
+            toolkit._(
+                "The dataset has been made private: the required checklist item “{item}” is no longer confirmed."
+            ).format(item=unticked_required.text(_lang()))
+        )
+    else:
+        model.repo.commit()
+    return gbg_checklist_show(context, {"id": pkg.id})
+
+
+def _tell_web_form(message: str) -> None:
+    import flask
+
+    if flask.has_request_context() and flask.request.blueprint != "api":
+        toolkit.h.flash_notice(message)
+
+
+def gbg_dataset_publish(context, data_dict):
+    """Makes a private dataset public when the publication rule holds
+    (complete checklist included); otherwise a validation error lists what
+    is missing, under `checklist` and the fields concerned."""
+    pkg = _dataset_model(data_dict)
+    toolkit.check_access("gbg_dataset_publish", context, {"id": pkg.id})
+    pkg = _locked(pkg)
+    if not pkg.private:
+        return gbg_checklist_show(context, {"id": pkg.id})
+    lang = _lang()
+    dataset = toolkit.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": pkg.id})
+    dataset["private"] = False
+    blockers = rule.publication_blockers(dataset)
+    if blockers:
+        errors: dict[str, list[str]] = {}
+        for blocker in blockers:
+            errors.setdefault(blocker.field, []).append(blocker.message(lang))
+        raise toolkit.ValidationError(errors)
+    toolkit.get_action("package_patch")({"user": context.get("user")}, {"id": pkg.id, "private": False})
+    return gbg_checklist_show(context, {"id": pkg.id})
+
+
+def gbg_dataset_unpublish(context, data_dict):
+    """Makes a public dataset private, with an optional comment (why) in
+    the history."""
+    pkg = _dataset_model(data_dict)
+    toolkit.check_access("gbg_dataset_unpublish", context, {"id": pkg.id})
+    comment = data_dict.get("comment")
+    if comment is not None and (not isinstance(comment, str) or len(comment.strip()) > COMMENT_MAX_LENGTH):
+        raise toolkit.ValidationError(
+            {
+                "comment": [
+                    languages.pick(
+                        f"Kommentaren ska vara text på högst {COMMENT_MAX_LENGTH} tecken.",
+                        f"The comment must be text of at most {COMMENT_MAX_LENGTH} characters.",
+                        _lang(),
+                    )
+                ]
+            }
+        )
+    pkg = _locked(pkg)
+    if pkg.private:
+        return gbg_checklist_show(context, {"id": pkg.id})
+    toolkit.get_action("package_patch")(
+        {"user": context.get("user"), "gbgopendata_comment": (comment or "").strip() or None},
+        {"id": pkg.id, "private": True},
+    )
+    return gbg_checklist_show(context, {"id": pkg.id})
+
+
+def get_actions() -> dict:
+    return {
+        "gbg_checklist_show": gbg_checklist_show,
+        "gbg_checklist_update": gbg_checklist_update,
+        "gbg_dataset_publish": gbg_dataset_publish,
+        "gbg_dataset_unpublish": gbg_dataset_unpublish,
+    }
