@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as toolkit
 
-from ckanext.gbgopendata import languages, licenses, publishers, search, vocabularies
+from ckanext.gbgopendata import languages, licenses, presentation, publishers, search, vocabularies
 
 FORM_GROUPS = ("mandatory", "recommended", "optional")
 
@@ -183,6 +183,9 @@ def get_translated(next_helper: Callable[..., Any], data_dict: dict, field: str)
     distribution format, which is a media type shown by its name ("CSV")."""
     if field == "format" and data_dict.get("format"):
         return vocabularies.get_vocabulary("media-type").label(data_dict["format"], gbgopendata_lang())
+    if field in ("title", "description") and data_dict.get("is_organization"):
+        # An organisation's name and description in the visitor's language.
+        return presentation.organization_for_view(dict(data_dict)).get(field) or next_helper(data_dict, field)
     return next_helper(data_dict, field)
 
 
@@ -209,4 +212,8 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "gbgopendata_effective_license": gbgopendata_effective_license,
         "gbgopendata_attribution": gbgopendata_attribution,
         "gbgopendata_format_orgnr": publishers.format_orgnr,
+        "gbgopendata_tags_field": presentation.tags_field,
+        "get_organization": toolkit.chained_helper(presentation.get_organization),
+        "organizations_available": toolkit.chained_helper(presentation.organizations_available),
+        "render_datetime": toolkit.chained_helper(presentation.render_datetime),
     }

@@ -15,7 +15,7 @@ from ckanext.gbgopendata import checklist, cli, helpers, licenses, middleware, p
 from ckanext.gbgopendata.logic import action, auth, bad_input, publication, registry, visibility
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its validators)
-from ckanext.gbgopendata import classification_helpers, views
+from ckanext.gbgopendata import classification_helpers, presentation, views
 
 
 @toolkit.blanket.config_declarations
@@ -30,6 +30,7 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     plugins.implements(plugins.IClick)
     plugins.implements(plugins.IPackageController, inherit=True)
     plugins.implements(plugins.IFacets, inherit=True)
+    plugins.implements(plugins.IOrganizationController, inherit=True)
     plugins.implements(IDCATURIGenerator, inherit=True)
     plugins.implements(plugins.IPermissionLabels)
     plugins.implements(plugins.IMiddleware, inherit=True)
@@ -80,7 +81,18 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def dataset_facets(self, facets_dict, package_type):
         return search.dataset_facets(facets_dict)
 
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return search.dataset_facets(facets_dict)
+
+    # IOrganizationController (pages only: CKAN calls it for views)
+
+    def before_view(self, data_dict):
+        return presentation.organization_for_view(data_dict)
+
     # IPackageController
+
+    def before_dataset_view(self, pkg_dict):
+        return presentation.dataset_for_view(pkg_dict)
 
     def before_dataset_index(self, pkg_dict):
         return visibility.before_dataset_index(search.before_dataset_index(pkg_dict))

@@ -25,6 +25,12 @@ SOLR_MAX_TERM_BYTES = 32766
 
 def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     _drop_oversized_copies(pkg_dict)
+    from ckanext.gbgopendata import presentation
+
+    if pkg_dict.get("tags_translated"):
+        # CKAN's `tags` holds the Swedish keywords; the English ones (else
+        # the Swedish) are what English pages show, link and count.
+        pkg_dict[presentation.TAG_FIELDS["en"]] = presentation.keywords_in(pkg_dict["tags_translated"], "en")
     for field in LIST_FIELDS:
         value = pkg_dict.get(field)
         if isinstance(value, str) and value.startswith("["):
@@ -57,15 +63,24 @@ def dataset_facets(facets: dict[str, Any]) -> dict[str, Any]:
     formats, licences)."""
     from ckan.plugins.toolkit import _
 
+    from ckanext.gbgopendata import presentation
+
+    tags_field = presentation.tags_field()
+    if tags_field != "tags" and "tags" in facets:
+        # The keywords facet counts the keywords of the visitor's language.
+        facets = {(tags_field if name == "tags" else name): title for name, title in facets.items()}
     facets["vocab_theme"] = _("Themes")
     facets["vocab_hvd_category"] = _("HVD categories")
     return facets
 
 
 def label_facet_items(facet: str, items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """Replaces the raw URIs of vocabulary facets by their labels."""
-    from ckanext.gbgopendata import vocabularies
+    """Replaces the raw URIs of vocabulary facets by their labels, and
+    organisation names by those of the visitor's language."""
+    from ckanext.gbgopendata import presentation, vocabularies
 
+    if facet == "organization":
+        return presentation.organization_facet_items(items)
     vocabulary_name = FACET_VOCABULARIES.get(facet)
     if not vocabulary_name:
         return items
