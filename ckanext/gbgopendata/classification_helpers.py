@@ -112,8 +112,26 @@ def gbgopendata_classification_rows(pkg: dict) -> list[dict[str, str]]:
     return rows
 
 
+def gbgopendata_form_errors(errors: Any) -> Any:
+    """A form's errors as the web form shows them: the publication rule's
+    reasons (rule.BilingualText, both languages for API clients) in the
+    visitor's language only, each once."""
+    lang = _lang()
+    if isinstance(errors, dict):
+        return {key: gbgopendata_form_errors(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        shown = [gbgopendata_form_errors(error) for error in errors]
+        if all(isinstance(error, str) for error in shown):
+            shown = list(dict.fromkeys(shown))
+        return shown
+    if isinstance(errors, rule.BilingualText):
+        return errors.message(lang)
+    return errors
+
+
 def all_helpers() -> dict[str, Callable[..., Any]]:
     return {
+        "gbgopendata_form_errors": gbgopendata_form_errors,
         "gbgopendata_classification_choices": gbgopendata_classification_choices,
         "gbgopendata_classification_options": gbgopendata_classification_options,
         "gbgopendata_confidentiality_blocker": gbgopendata_confidentiality_blocker,

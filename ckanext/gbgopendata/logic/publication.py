@@ -398,16 +398,21 @@ def gbgopendata_unpublish_on_raise(key, data, errors, context):
     """Raising confidentiality above 0 on a public dataset makes it private
     in the same save, whatever the request says about `private`."""
     stored = _stored(context, data)
-    if stored is None or stored["private"] or _value(data, "private") is True:
+    if stored is None or stored["private"]:
         return
+    asked_private = _value(data, "private") is True
     dataset = _validated_dataset(data)
     if rule.unpublished_by_raise(True, dataset):
         data[("private",)] = True
         save = context.get(SAVE)
         if save is not None:
-            save["unpublished_level"] = save["raised_level"] = classification.classification_of(dataset)[
-                "confidentiality_level"
-            ]
+            level = classification.classification_of(dataset)["confidentiality_level"]
+            # The web form tells the publisher every time, also when its
+            # script had already switched the visibility to private (the
+            # request then says private: the message was never shown).
+            save["unpublished_level"] = level
+            if not asked_private:
+                save["raised_level"] = level
 
 
 @validator

@@ -1,8 +1,10 @@
 /* Dataset form: a confidentiality level the publication rule forbids on a
  * public dataset removes the "Public" choice of the visibility select and
  * shows the rule's reason (rendered by the server in the visitor's
- * language, on each level's radio button). Progressive enhancement only:
- * the server refuses or unpublishes whatever the form sends. */
+ * language, on each level's radio button) under the visibility select and,
+ * at the moment of the choice, next to the level itself. Progressive
+ * enhancement only: the server refuses or unpublishes whatever the form
+ * sends, and says so after saving. */
 (function () {
   "use strict";
 
@@ -20,9 +22,26 @@
       publicOption.textContent = select.getAttribute("data-gbgopendata-public-label");
     }
 
+    var levelNote = document.getElementById("field-confidentiality_level-note");
+
+    function showNextToTheLevel(reason) {
+      if (!levelNote) {
+        return;
+      }
+      levelNote.textContent = "";
+      if (reason) {
+        var lead = document.createElement("strong");
+        lead.textContent = levelNote.getAttribute("data-gbgopendata-lead");
+        levelNote.appendChild(lead);
+        levelNote.appendChild(document.createTextNode(" " + reason));
+      }
+      levelNote.hidden = !reason;
+    }
+
     function update() {
       var chosen = document.querySelector('input[name="confidentiality_level"]:checked');
       var reason = chosen ? chosen.getAttribute("data-gbgopendata-publication-blocker") : "";
+      showNextToTheLevel(reason);
       if (reason) {
         if (publicOption.parentNode === select) {
           select.removeChild(publicOption);
