@@ -201,6 +201,7 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "gbgopendata_as_list": gbgopendata_as_list,
         "gbgopendata_form_group_title": gbgopendata_form_group_title,
         "gbgopendata_empty_recommended": gbgopendata_empty_recommended,
+        "gbgopendata_is_filled": _is_filled,
         "get_facet_items_dict": get_facet_items_dict,
         "get_translated": get_translated,
         "gbgopendata_dataset_url": gbgopendata_dataset_url,
