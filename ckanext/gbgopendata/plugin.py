@@ -52,7 +52,7 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     # ITemplateHelpers
 
     def get_helpers(self):
-        return {**helpers.all_helpers(), **classification_helpers.all_helpers()}
+        return {**helpers.all_helpers(), **classification_helpers.all_helpers(), **views.publication.template_helpers()}
 
     # IValidators
 

@@ -166,6 +166,14 @@ def world(_plugins_of_the_session, _app_of_the_session, reset_db, reset_index, m
     search.rebuild(other_type.id)
     other_type = {"id": other_type.id, "resources": [{"id": other_type.resources[0].id}]}
 
+    # The checklists, also of the public dataset, name people and internal
+    # reasons: only the organisation's editors may read them.
+    for dataset in (innocent, canary):
+        helpers.call_action(
+            "gbg_checklist_update", context=dict(as_editor), id=dataset["id"],
+            items=[{"id": "personal_data", "confirmed": True, "comment": f"Granskat {token}checklista"}],
+        )
+
     activities = []
     for dataset in (canary, raised_dataset):
         activities += helpers.call_action(
@@ -287,6 +295,15 @@ ENDPOINTS: list[tuple[str, Callable[[dict], list[tuple[str, Any]]]]] = [
         f"/api/3/action/activity_diff?id={a['id']}&object_type=package", f"/dataset/changes/{a['id']}")]
         + [(f"/dataset/changes_multiple?new_id={w['activities'][0]['id']}&old_id={w['activities'][-1]['id']}",
             FORBIDDEN)]),
+    # the publication checklist and the publishing overviews
+    ("checklist", lambda w: [(f"/dataset/{_canary(w)['id']}/checklist", NOT_FOUND),
+                             (f"/dataset/{w['innocent']['name']}/checklist", FORBIDDEN),
+                             (f"/api/3/action/gbg_checklist_show?id={_canary(w)['id']}", FORBIDDEN),
+                             (f"/api/3/action/gbg_checklist_show?id={w['innocent']['id']}", FORBIDDEN),
+                             (f"/organization/{w['organization']['name']}/publicering", FORBIDDEN),
+                             (f"/organization/{w['organization']['name']}/publicering?format=csv", FORBIDDEN),
+                             ("/ckan-admin/publicering", FORBIDDEN),
+                             ("/ckan-admin/publicering?format=csv", FORBIDDEN)]),
     # the open catalogue
     ("dcat catalogue", lambda w: [(f"/catalog.{fmt}", OK) for fmt in ("rdf", "ttl", "jsonld", "xml", "n3")]
         + [(f"/catalog.ttl?q={w['token']}titel", OK), ("/catalog.ttl?modified_since=2000-01-01", OK)]),

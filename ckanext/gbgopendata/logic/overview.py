@@ -1,0 +1,138 @@
+"""Where every dataset stands in the publishing process, for the people who
+run publishing: the rows of the overviews (`/organization/<name>/publicering`,
+`/ckan-admin/publicering`) and of their CSV export.
+
+Read from the model and the checklist tables in a few queries for the whole
+list (no package_show per dataset); the status is decided by the rule and
+the checklist, as everywhere else.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+from ckan import model
+from ckan.plugins import plugin_loaded
+
+from ckanext.gbgopendata import checklist, classification, languages, licenses, publishers, rule
+from ckanext.gbgopendata import model as gbg_model
+
+
+@dataclass
+class Row:
+    id: str
+    name: str
+    title: str
+    organization_id: str | None
+    organization: str
+    levels: dict[str, str | None]
+    progress: dict[str, dict[str, int]]
+    license: str
+    status: str
+    missing: list[str]
+    changed_at: datetime.datetime | None
+    changed_by: str
+    phases_incomplete: set[str] = field(default_factory=set)
+
+
+def _last_activities(package_ids: list[str]) -> dict[str, tuple[datetime.datetime, str | None]]:
+    """The newest activity (time, user id) of each dataset, in one query."""
+    if not package_ids or not plugin_loaded("activity"):
+        return {}
+    activity = sa.table("activity", sa.column("object_id"), sa.column("user_id"), sa.column("timestamp"))
+    ranked = (
+        sa.select(
+            activity.c.object_id,
+            activity.c.user_id,
+            activity.c.timestamp,
+            sa.func.row_number()
+            .over(partition_by=activity.c.object_id, order_by=activity.c.timestamp.desc())
+            .label("rank"),
+        )
+        .where(activity.c.object_id.in_(package_ids))
+        .subquery()
+    )
+    rows = model.Session.execute(sa.select(ranked).where(ranked.c.rank == 1)).mappings()
+    return {row["object_id"]: (row["timestamp"], row["user_id"]) for row in rows}
+
+
+def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None) -> list[Row]:
+    """Every active dataset of the organisations (all organisations when
+    None), newest change first."""
+    lang = lang or languages.request_language()
+    query = model.Session.query(model.Package).filter(model.Package.state == "active")
+    if organization_ids is not None:
+        query = query.filter(model.Package.owner_org.in_(list(organization_ids)))
+    packages = query.all()
+    ids = [pkg.id for pkg in packages]
+    confirmations = gbg_model.checklist_confirmations_of(ids)
+    events = gbg_model.last_checklist_events(ids)
+    activities = _last_activities(ids)
+    current = checklist.current()
+    organizations = publishers.organizations()
+    user_ids: set[str] = set()
+    result = []
+    for pkg in packages:
+        dataset = rule.dataset_from_model(pkg)
+        state = checklist.evaluate(dataset, confirmations[pkg.id], checklist=current)
+        publishable = not rule.standing_blockers(dataset) and state.complete
+        status = checklist.status(bool(pkg.private), state, publishable)
+        changed_at, changed_by = pkg.metadata_modified, None
+        if pkg.id in activities:
+            changed_at, changed_by = activities[pkg.id]
+        event = events.get(pkg.id)
+        if event and (changed_at is None or event["created_at"] > changed_at):
+            changed_at, changed_by = event["created_at"], event["user_id"]
+        if changed_by:
+            user_ids.add(changed_by)
+        progress = state.progress()
+        organization = organizations.get(pkg.owner_org or "", {})
+        licence = licenses.get_license(licenses.canonical_license_id(pkg.license_id))
+        result.append(
+            Row(
+                id=pkg.id,
+                name=pkg.name,
+                title=languages.in_language(dataset.get("title_translated"), lang) or pkg.title or pkg.name,
+                organization_id=pkg.owner_org,
+                organization=languages.in_language(organization.get("names"), lang) or organization.get("name", ""),
+                levels=classification.classification_of(dataset),
+                progress=progress,
+                license=licence.short_title if licence else (pkg.license_id or ""),
+                status=status,
+                missing=[item_state.item.id for item_state in state.incomplete_required()],
+                changed_at=changed_at,
+                changed_by=changed_by or "",
+                phases_incomplete={
+                    phase for phase, counts in progress.items() if counts["required_done"] < counts["required"]
+                },
+            )
+        )
+    names = {}
+    if user_ids:
+        names = {
+            user.id: user.display_name
+            for user in model.Session.query(model.User).filter(model.User.id.in_(list(user_ids)))
+        }
+    for row in result:
+        row.changed_by = names.get(row.changed_by, "")
+    result.sort(key=lambda row: row.changed_at or datetime.datetime.min, reverse=True)
+    return result
+
+
+def filtered(all_rows: list[Row], status: str | None, phase: str | None) -> list[Row]:
+    """The rows with that status, and/or with required items left in that phase."""
+    selected = all_rows
+    if status in checklist.STATUSES:
+        selected = [row for row in selected if row.status == status]
+    if phase:
+        selected = [row for row in selected if phase in row.phases_incomplete]
+    return selected
+
+
+def counts(all_rows: list[Row]) -> dict[str, int]:
+    totals = {status: 0 for status in checklist.STATUSES}
+    for row in all_rows:
+        totals[row.status] += 1
+    return totals
