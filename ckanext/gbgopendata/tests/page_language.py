@@ -128,7 +128,8 @@ def _catalogues() -> tuple[_Messages, _Messages]:
             if message.id and _singular(message.string) and not message.fuzzy:
                 swedish[_norm(_singular(message.id))] = _norm(_singular(message.string))
                 msgids.add(_norm(_singular(message.id)))
-    english = {msgid for msgid in msgids if swedish.get(msgid) != msgid}
+    # A msgid that is also some message's Swedish ("Dataset") is both.
+    english = {msgid for msgid in msgids if swedish.get(msgid) != msgid} - set(swedish.values())
     swedish_only = {text for msgid, text in swedish.items() if text != msgid and text not in msgids}
     return _Messages(english), _Messages(swedish_only)
 
