@@ -86,6 +86,19 @@ def _is_filled(value: Any) -> bool:
     return value not in (None, "")
 
 
+def gbgopendata_filled_entries(field: dict, value: Any) -> list[dict]:
+    """The entries of a repeating field (contacts, areas) that hold a value,
+    a choice left at its default counting as empty, as the form's empty
+    entries are dropped when saved (logic/bad_input.py); stored before that
+    rule, such entries are still not shown."""
+    defaults = {sub["field_name"]: sub.get("default") for sub in field.get("repeating_subfields", [])}
+    return [
+        entry for entry in gbgopendata_as_list(value)
+        if isinstance(entry, dict)
+        and any(_is_filled(item) and item != defaults.get(key) for key, item in entry.items())
+    ]
+
+
 def gbgopendata_empty_recommended(fields: list[dict], data: dict) -> list[dict]:
     """The recommended fields that `data` leaves empty (for the form's count)."""
     empty = []
@@ -202,6 +215,7 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "gbgopendata_form_group_title": gbgopendata_form_group_title,
         "gbgopendata_empty_recommended": gbgopendata_empty_recommended,
         "gbgopendata_is_filled": _is_filled,
+        "gbgopendata_filled_entries": gbgopendata_filled_entries,
         "get_facet_items_dict": get_facet_items_dict,
         "get_translated": get_translated,
         "gbgopendata_dataset_url": gbgopendata_dataset_url,

@@ -84,3 +84,59 @@ def test_an_unexpected_error_shows_the_portals_error_page_in_the_visitors_langua
         assert leak not in body
     # The worker's next request is served (the failed transaction is gone).
     assert failing_search_page.get(f"{prefix}/organization/", headers=headers, expect_errors=True).status_code == 200
+
+
+# --- empty values are no rows (issue 12, item 12) ---------------------------------------------
+
+
+@pytest.fixture
+def dataset_with_empty_values(editor, organization):
+    """A public dataset whose optional fields are empty, and with the empty
+    entries the form stored before empty entries were dropped (an untouched
+    area, a contact of only its default kind, a contact without telephone
+    and web page)."""
+    from ckan.tests import helpers as ckan_helpers
+
+    from ckanext.gbgopendata.tests.helpers import dataset_fields, resource_fields
+
+    dataset = ckan_helpers.call_action(
+        "package_create", context={"user": editor["name"]}, name="parkering", owner_org=organization["id"],
+        private=False, license_id="CC0-1.0",
+        contact=[{"name": "Trafikkontoret", "email": "trafikkontoret@goteborg.se", "kind": "Organization"}],
+        resources=[resource_fields(name_translated={"sv": "Parkering", "en": "Parking"})], **dataset_fields(),
+    )
+    pkg = model.Package.get(dataset["id"])
+    pkg.extras = dict(
+        pkg.extras,
+        spatial_coverage='[{"uri": ""}]',
+        contact='[{"name": "Trafikkontoret", "email": "trafikkontoret@goteborg.se", "telephone": "", "url": "",'
+                ' "kind": "Organization"}, {"name": "", "email": "", "kind": "Organization"}]',
+    )
+    model.repo.commit()
+    search.rebuild(pkg.id)
+    return dataset
+
+
+def _rows(page) -> list[tuple[str, str]]:
+    rows = [(tr.th, tr.td) for tr in page.select("table tr") if tr.th is not None and tr.td is not None]
+    rows += [(dt, dt.find_next_sibling("dd")) for dt in page.select("dl dt")]
+    return [(" ".join(label.get_text(" ", strip=True).split()),
+             " ".join(value.get_text(" ", strip=True).split()) if value else "") for label, value in rows]
+
+
+@pytest.mark.usefixtures("with_plugins")
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_empty_values_are_no_rows_on_the_public_pages(app, dataset_with_empty_values, prefix):
+    dataset = dataset_with_empty_values
+    resource_id = dataset["resources"][0]["id"]
+    for url in (f"{prefix}/dataset/{dataset['name']}", f"{prefix}/dataset/{dataset['name']}/resource/{resource_id}"):
+        page = BeautifulSoup(app.get(url).get_data(as_text=True), "html.parser")
+        rows = _rows(page)
+        assert rows, url
+        assert [label for label, value in rows if not value] == [], url
+        text = page.get_text(" ", strip=True)
+        for absent in ("Kontakt 2", "Contact 2", "Område 1", "Area 1", "Geonames", "Telefon", "Telephone"):
+            assert absent not in text, (url, absent)
+    page = BeautifulSoup(app.get(f"{prefix}/dataset/{dataset['name']}/resource/{resource_id}").get_data(as_text=True),
+                         "html.parser")
+    assert ("Format", "CSV") in _rows(page)
