@@ -24,8 +24,12 @@ def gbgopendata() -> None:
 
 
 def _demo_data() -> dict[str, Any]:
+    """The demo's organisations, datasets, users and where each dataset
+    stands in the publishing process (`publication`)."""
     text = resources.files("ckanext.gbgopendata").joinpath("demo/demo_data.json").read_text("utf-8")
-    return json.loads(text)
+    data = json.loads(text)
+    data.get("publication", {}).pop("_comment", None)
+    return data
 
 
 def _ensure_sysadmin(password_file: Path) -> str:
@@ -102,15 +106,81 @@ def load_demo(admin_password_file: Path) -> None:
         for organization in data["organizations"]:
             outcome = _upsert(context, "organization", organization)
             click.echo(f"  organization {organization['name']}: {outcome}")
+        for user in data.get("users", []):
+            _ensure_demo_user(user, password)
         for dataset in data["datasets"]:
-            outcome = _upsert(context, "package", dataset)
+            # Every dataset starts private, as a new one does; its place in
+            # the publishing process is then made as a publisher makes it.
+            outcome = _upsert(context, "package", dict(dataset, private=True) if _is_new(dataset) else dataset)
             click.echo(f"  dataset {dataset['name']}: {outcome}")
+            if outcome == "created":
+                status = _demo_publication(context, dataset["name"], data.get("publication", {}).get(dataset["name"], {}))
+                click.echo(f"    {status}")
         click.secho(
             toolkit._("Sysadmin login: user {user}, password {password}").format(
                 user=DEMO_ADMIN, password=password
             ),
             fg="green",
         )
+        for user in data.get("users", []):
+            click.secho(
+                toolkit._("Login as {role} of {organization}: user {user}, password {password}").format(
+                    role=toolkit._(user["role"].capitalize()), organization=user["organization"], user=user["name"], password=password
+                ),
+                fg="green",
+            )
+
+
+def _is_new(dataset: dict[str, Any]) -> bool:
+    import ckan.model as model
+
+    return model.Package.get(dataset["name"]) is None
+
+
+def _ensure_demo_user(user: dict[str, Any], password: str) -> None:
+    site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
+    context = {"user": site_user["name"], "ignore_auth": True}
+    fields = {key: user[key] for key in ("name", "fullname", "email")}
+    try:
+        toolkit.get_action("user_show")(dict(context), {"id": user["name"]})
+        toolkit.get_action("user_patch")(dict(context), {"id": user["name"], "password": password})
+    except toolkit.ObjectNotFound:
+        toolkit.get_action("user_create")(dict(context), dict(fields, password=password))
+    toolkit.get_action("organization_member_create")(
+        dict(context), {"id": user["organization"], "username": user["name"], "role": user["role"]}
+    )
+
+
+def _demo_publication(context: dict[str, Any], name: str, publication: dict[str, Any]) -> str:
+    """Brings a new demo dataset to its place in the publishing process,
+    through the checklist actions (the demo sysadmin confirms)."""
+    import ckan.model as model
+    from ckan.lib import search
+
+    from ckanext.gbgopendata import checklist
+
+    status = publication.get("status", "public")
+    pkg = model.Package.get(name)
+    confirmable = [item.id for item in checklist.current().items if not item.automatic]
+    if status in ("public", "ready"):
+        confirmed = confirmable
+    else:
+        confirmed = [item for item in publication.get("confirmed", []) if item in confirmable]
+    if confirmed:
+        toolkit.get_action("gbg_checklist_update")(
+            dict(context), {"id": pkg.id, "items": [{"id": item, "confirmed": True} for item in confirmed]}
+        )
+    if status == "public":
+        toolkit.get_action("gbg_dataset_publish")(dict(context), {"id": pkg.id})
+    elif status == "public_incomplete":
+        # As a portal upgraded from before the checklist has them: public
+        # since before the checklist existed, listed by the overviews.
+        pkg = model.Package.get(pkg.id)
+        pkg.private = False
+        model.repo.commit()
+        search.rebuild(pkg.id)
+    shown = toolkit.get_action("gbg_checklist_show")(dict(context), {"id": pkg.id})
+    return shown["status"]
 
 
 def _dataset_ids() -> list[str]:
