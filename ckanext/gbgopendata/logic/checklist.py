@@ -315,7 +315,10 @@ def gbg_checklist_update(context, data_dict):
             )
         elif (comment or None) != (before.get("comment") or None):
             gbg_model.record_checklist_event(pkg.id, "commented", user_id, item_id=item.id, comment=comment or None)
-        if not confirmed and item.required and unticked_required is None:
+        # Only a withdrawn confirmation unpublishes: a comment on (or a
+        # repeated "no" for) an item that was not confirmed changes nothing
+        # about a public dataset, also one published before the checklist.
+        if before.get("confirmed") and not confirmed and item.required and unticked_required is None:
             unticked_required = item
     if unticked_required is not None and not pkg.private and pkg.state == "active":
         # Fail closed: a public dataset whose required item is withdrawn
