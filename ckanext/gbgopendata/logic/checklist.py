@@ -22,14 +22,25 @@ def _lang() -> str:
     return languages.request_language()
 
 
-def _dataset_model(data_dict: dict) -> model.Package:
+def _dataset_model(data_dict: dict, context: dict) -> model.Package:
+    """The dataset the call names. One the caller may not even see is "not
+    found", as in package_show: a refusal would confirm that a private
+    dataset of that name exists."""
     dataset_id = data_dict.get("id") if isinstance(data_dict, dict) else None
     if not isinstance(dataset_id, str) or not dataset_id.strip():
         raise toolkit.ValidationError({"id": [toolkit._("Missing value")]})
     pkg = model.Package.get(dataset_id.strip())
     if pkg is None or pkg.state == "deleted":
         raise toolkit.ObjectNotFound(toolkit._("Dataset not found"))
+    try:
+        toolkit.check_access("package_show", dict(context), {"id": pkg.id})
+    except toolkit.NotAuthorized:
+        raise toolkit.ObjectNotFound(toolkit._("Dataset not found")) from None
     return pkg
+
+
+def _without_control_characters(text: str) -> bool:
+    return not any(ord(char) < 32 and char not in "\n\r\t" for char in text)
 
 
 def _locked(pkg: model.Package) -> model.Package:
@@ -97,7 +108,7 @@ def gbg_checklist_show(context, data_dict):
     """The checklist of one dataset: every item with its state, progress
     per phase, what keeps the dataset from being published, and the
     history (newest first). Texts in the request's language."""
-    pkg = _dataset_model(data_dict)
+    pkg = _dataset_model(data_dict, context)
     toolkit.check_access("gbg_checklist_show", context, {"id": pkg.id})
     lang = _lang()
     dataset = toolkit.get_action("package_show")(
@@ -186,6 +197,22 @@ def _changes(data_dict: dict, pkg: model.Package, context: dict, current: checkl
                 ]
             }
         )
+    if len(raw) > len(current.items):
+        # Each item once at most: a longer list is not a mistake to answer
+        # entry by entry (10,000 entries gave a 10 MB error).
+        raise toolkit.ValidationError(
+            {
+                "items": [
+                    languages.pick(
+                        f"Högst {len(current.items)} punkter (checklistans alla) kan ändras i ett anrop; "
+                        f"anropet har {len(raw)}.",
+                        f"At most {len(current.items)} items (the whole checklist) can be changed in one call; "
+                        f"the call has {len(raw)}.",
+                        lang,
+                    )
+                ]
+            }
+        )
     errors: list[str] = []
     changes = []
     seen = set()
@@ -201,9 +228,10 @@ def _changes(data_dict: dict, pkg: model.Package, context: dict, current: checkl
         item = current.item(item_id)
         unknown_keys = set(entry) - {"id", "confirmed", "comment"}
         if item is None:
+            shown_id = item_id if len(item_id) <= 64 else item_id[:64] + "…"
             errors.append(
                 languages.pick(
-                    f"«{item_id}» är ingen punkt i checklistan.", f"«{item_id}» is not an item of the checklist.", lang
+                    f"«{shown_id}» är ingen punkt i checklistan.", f"«{shown_id}» is not an item of the checklist.", lang
                 )
             )
             continue
@@ -266,7 +294,7 @@ def _changes(data_dict: dict, pkg: model.Package, context: dict, current: checkl
                     )
                 )
                 continue
-            if any(ord(char) < 32 and char not in "\n\r\t" for char in comment):
+            if not _without_control_characters(comment):
                 errors.append(
                     languages.pick(
                         f"{name}: kommentaren innehåller otillåtna kontrolltecken.",
@@ -294,7 +322,7 @@ def gbg_checklist_update(context, data_dict):
     (each entry names confirmed, comment or both). Every entry is checked
     first; a refused one stores nothing. Unticking a required item of a
     public dataset makes it private in the same transaction (fail closed)."""
-    pkg = _dataset_model(data_dict)
+    pkg = _dataset_model(data_dict, context)
     toolkit.check_access("gbg_checklist_update", context, {"id": pkg.id})
     current = checklist.current()
     changes = _changes(data_dict, pkg, context, current)
@@ -352,7 +380,7 @@ def gbg_dataset_publish(context, data_dict):
     """Makes a private dataset public when the publication rule holds
     (complete checklist included); otherwise a validation error lists what
     is missing, under `checklist` and the fields concerned."""
-    pkg = _dataset_model(data_dict)
+    pkg = _dataset_model(data_dict, context)
     toolkit.check_access("gbg_dataset_publish", context, {"id": pkg.id})
     pkg = _locked(pkg)
     if not pkg.private:
@@ -373,16 +401,21 @@ def gbg_dataset_publish(context, data_dict):
 def gbg_dataset_unpublish(context, data_dict):
     """Makes a public dataset private, with an optional comment (why) in
     the history."""
-    pkg = _dataset_model(data_dict)
+    pkg = _dataset_model(data_dict, context)
     toolkit.check_access("gbg_dataset_unpublish", context, {"id": pkg.id})
     comment = data_dict.get("comment")
-    if comment is not None and (not isinstance(comment, str) or len(comment.strip()) > COMMENT_MAX_LENGTH):
+    if comment is not None and (
+        not isinstance(comment, str)
+        or len(comment.strip()) > COMMENT_MAX_LENGTH
+        or not _without_control_characters(comment)
+    ):
         raise toolkit.ValidationError(
             {
                 "comment": [
                     languages.pick(
-                        f"Kommentaren ska vara text på högst {COMMENT_MAX_LENGTH} tecken.",
-                        f"The comment must be text of at most {COMMENT_MAX_LENGTH} characters.",
+                        f"Kommentaren ska vara text på högst {COMMENT_MAX_LENGTH} tecken, utan kontrolltecken.",
+                        f"The comment must be text of at most {COMMENT_MAX_LENGTH} characters, without control "
+                        "characters.",
                         _lang(),
                     )
                 ]

@@ -59,3 +59,60 @@ def test_a_comment_on_an_unconfirmed_item_over_the_page_does_not_unpublish(app, 
     app.post(f"/dataset/{dataset['name']}/checklist", data=form, headers={"Authorization": editor["token"]})
     assert model.Package.get(dataset["id"]).private is False
     assert gbg_model.checklist_confirmations(dataset["id"])["tested"]["comment"] == "Vi testar nu."
+
+
+# --- what a private dataset's checklist says to those who may not see it ------------------
+
+
+@pytest.mark.parametrize("action", ["gbg_checklist_show", "gbg_checklist_update", "gbg_dataset_publish", "gbg_dataset_unpublish"])
+def test_the_checklist_actions_do_not_confirm_that_a_private_dataset_exists(app, organization, editor, action):
+    dataset = draft(editor, organization)
+    data = {"items": [{"id": "tested", "confirmed": True}]} if action == "gbg_checklist_update" else {}
+    hidden = app.post(f"/api/3/action/{action}", json={"id": dataset["name"], **data}, status=404)
+    absent = app.post(f"/api/3/action/{action}", json={"id": "finns-inte", **data}, status=404)
+    assert hidden.json["error"] == absent.json["error"]
+    assert dataset["id"] not in hidden.body
+    assert gbg_model.checklist_confirmations(dataset["id"]) == {}
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("comment", ["a\x00b", "a\x1bb"])
+def test_an_unpublish_comment_with_control_characters_is_refused_not_a_500(app, organization, editor, admin, comment):
+    dataset = published(editor, admin, organization)
+    response = app.post(
+        "/api/3/action/gbg_dataset_unpublish",
+        json={"id": dataset["id"], "comment": comment},
+        headers={"Authorization": editor["token"], "Accept-Language": "en"},
+        status=409,
+    )
+    assert "ontrol characters" in str(response.json["error"]["comment"])
+    # called from Python (the CLI, another extension), past the HTTP layer
+    with pytest.raises(toolkit.ValidationError) as raised:
+        call("gbg_dataset_unpublish", editor, id=dataset["id"], comment=comment)
+    assert "kontrolltecken" in str(raised.value.error_dict["comment"])
+    assert model.Package.get(dataset["id"]).private is False
+    # the next request is not disturbed
+    assert call("gbg_checklist_show", editor, id=dataset["id"])["status"] == "public"
+
+
+def test_a_huge_item_list_is_refused_in_one_short_message(app, organization, editor):
+    dataset = draft(editor, organization)
+    response = app.post(
+        "/api/3/action/gbg_checklist_update",
+        json={"id": dataset["id"], "items": [{"id": "x" * 1000, "confirmed": True}] * 10000},
+        headers={"Authorization": editor["token"]},
+        status=409,
+    )
+    assert len(response.body) < 2000
+    assert "Högst" in response.json["error"]["items"][0] and "10000" in response.json["error"]["items"][0]
+    assert gbg_model.checklist_confirmations(dataset["id"]) == {}
+
+
+def test_an_unknown_long_item_id_is_named_shortened(organization, editor):
+    dataset = draft(editor, organization)
+    with pytest.raises(toolkit.ValidationError) as raised:
+        call("gbg_checklist_update", editor, id=dataset["id"], items=[{"id": "y" * 100000, "confirmed": True}])
+    [message] = raised.value.error_dict["items"]
+    assert len(message) < 200 and "y" * 64 + "…" in message
