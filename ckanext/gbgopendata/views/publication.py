@@ -166,6 +166,17 @@ blueprint.add_url_rule("/dataset/<id>/unpublish", "unpublish", unpublish, method
 # --- overviews -----------------------------------------------------------------------------
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice
+# (=HYPERLINK(…), =cmd|…): titles and names come from publishers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _csv(rows: list[overview.Row], filename: str) -> Response:
     labels = status_labels()
     phases = [phase.id for phase in checklist.current().phases]
@@ -190,7 +201,7 @@ def _csv(rows: list[overview.Row], filename: str) -> Response:
     )
     for row in rows:
         writer.writerow(
-            [
+            map(_cell, [
                 row.name,
                 row.title,
                 row.organization,
@@ -204,7 +215,7 @@ def _csv(rows: list[overview.Row], filename: str) -> Response:
                 row.changed_at.strftime("%Y-%m-%d %H:%M") if row.changed_at else "",
                 row.changed_by,
                 toolkit.url_for("dataset.read", id=row.name, _external=True),
-            ]
+            ])
         )
     # UTF-8 with a byte order mark, so that Excel reads å, ä and ö.
     body = "\ufeff" + buffer.getvalue()
