@@ -143,7 +143,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _derived_ini(original: Path, site_url: str) -> str:
+def _derived_ini(original: Path, site_url: str, settings: dict[str, str] | None = None) -> str:
     # CKAN reads the chain original -> this file; `here` is resolved per file.
     # Logging: CKAN applies a file's logging only when it has all three
     # sections, so this file configures all of it; werkzeug at INFO writes
@@ -153,7 +153,7 @@ def _derived_ini(original: Path, site_url: str) -> str:
 [app:main]
 use = config:{original}
 ckan.site_url = {site_url}
-
+{"".join(f"{key} = {value}" + chr(10) for key, value in (settings or {}).items())}
 [loggers]
 keys = root, werkzeug
 
@@ -187,11 +187,13 @@ class LiveServer:
     """`ckan run` in a subprocess with the pytest run's ini (see the module
     docstring). Started by :meth:`start`, which is idempotent."""
 
-    def __init__(self, ini: Path, folder: Path) -> None:
+    def __init__(self, ini: Path, folder: Path, settings: dict[str, str] | None = None, name: str = "") -> None:
         self.ini = ini
         self.folder = folder
-        self.log_path = folder / f"server-{ini.stem}.log"
-        self.derived_ini_path = folder / f"server-{ini.stem}.ini"
+        self.settings = dict(settings or {})
+        stem = f"{ini.stem}-{name}" if name else ini.stem
+        self.log_path = folder / f"server-{stem}.log"
+        self.derived_ini_path = folder / f"server-{stem}.ini"
         self.port = 0
         self.url = ""
         self.start_seconds = 0.0
@@ -208,7 +210,7 @@ class LiveServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.derived_ini_path.write_text(_derived_ini(self.ini, self.url), "utf-8")
+        self.derived_ini_path.write_text(_derived_ini(self.ini, self.url, self.settings), "utf-8")
         ckan = Path(sys.executable).parent / "ckan"
         command = [
             str(ckan), "-c", str(self.derived_ini_path), "run",
@@ -386,7 +388,18 @@ class Browser:
         """Click and wait for the page the click loads (if any); fails on a 5xx."""
         mark = self.server.mark()
         old = self.find("html")
-        self.find(css).click()
+        element = self.find(css)
+        # In the middle of the window, as a person scrolls to it: at the
+        # window's edge a sticky bar or a label can take the click.
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        from selenium.common.exceptions import ElementClickInterceptedException
+
+        try:
+            element.click()
+        except ElementClickInterceptedException:
+            # After a full-page screenshot chromium can report a covered
+            # point on a long page; the DOM click is the same click.
+            self.driver.execute_script("arguments[0].click();", element)
         self._wait_for_navigation(old)
         self.server.assert_no_server_error(mark, f"after clicking {css}")
 
@@ -538,6 +551,28 @@ def _live_server_process(request) -> Iterator[LiveServer]:
 def live_server(with_plugins, _live_server_process, clean_db) -> LiveServer:
     _live_server_process.start()
     return _live_server_process
+
+
+# What the demo portal runs that test.ini does not: the city's default
+# publication checklist (test.ini requires nothing of it).
+PORTAL_SETTINGS = {"ckanext.gbgopendata.checklist_file": ""}
+
+
+@pytest.fixture(scope="session")
+def _portal_server_process(request) -> Iterator[LiveServer]:
+    config = request.config
+    ini_path = (Path(config.invocation_params.dir) / config.getoption("ckan_ini")).resolve()
+    server = LiveServer(ini_path, artifacts_root(config) / "browser", settings=PORTAL_SETTINGS, name="portal")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def portal_server(with_plugins, _portal_server_process, clean_db) -> LiveServer:
+    """A live server configured as the demo portal (PORTAL_SETTINGS). A test
+    module that wants its browsers on it overrides ``live_server`` with it."""
+    _portal_server_process.start()
+    return _portal_server_process
 
 
 @pytest.fixture

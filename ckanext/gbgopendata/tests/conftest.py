@@ -10,10 +10,12 @@ from ckan.tests import factories
 
 from ckanext.gbgopendata.tests.browser import (  # noqa: F401 (fixtures and hooks)
     _live_server_process,
+    _portal_server_process,
     browser,
     browser_artifacts,
     live_server,
     new_browser,
+    portal_server,
     pytest_runtest_makereport,
     pytest_terminal_summary,
 )

@@ -192,7 +192,7 @@ def test_the_organisation_overview_shows_every_dataset_with_its_status(app, orga
     statuses = {row["data-dataset"]: row["data-status"] for row in page.select("tr[data-dataset]")}
     assert statuses == {"utkast": "draft", "redo": "ready", "publik": "public", "aldre-publik": "public_incomplete"}
     text = page.get_text(" ", strip=True)
-    assert "Publik utan komplett checklista" in text and "Redo att publicera" in text
+    assert "Offentlig utan komplett checklista" in text and "Redo att publicera" in text
     filtered = _page(app, f"/organization/{organization['name']}/publicering?status=ready", editor)
     assert [row["data-dataset"] for row in filtered.select("tr[data-dataset]")] == ["redo"]
     by_phase = _page(app, f"/organization/{organization['name']}/publicering?phase=A", editor)
@@ -212,7 +212,7 @@ def test_the_overview_csv_is_utf8_with_a_bom_for_excel(app, organization, editor
     by_name = {row[0]: row for row in rows[1:]}
     assert set(by_name) == {"utkast", "redo", "publik", "aldre-publik"}
     assert by_name["aldre-publik"][1] == "Äldre publik"
-    assert "Publik utan komplett checklista" in by_name["aldre-publik"]
+    assert "Offentlig utan komplett checklista" in by_name["aldre-publik"]
     filtered = app.get(
         f"/organization/{organization['name']}/publicering?format=csv&status=draft", headers=_as(editor)
     ).data.decode("utf-8-sig")
