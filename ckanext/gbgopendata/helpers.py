@@ -86,6 +86,11 @@ def _is_filled(value: Any) -> bool:
     return value not in (None, "")
 
 
+def gbgopendata_facet_label(item: dict) -> str:
+    """A search facet's label, whole (snippets/facet_list.html)."""
+    return item.get("display_name") or item.get("name") or ""
+
+
 def gbgopendata_filled_entries(field: dict, value: Any) -> list[dict]:
     """The entries of a repeating field (contacts, areas) that hold a value,
     a choice left at its default counting as empty, as the form's empty
@@ -216,6 +221,7 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "gbgopendata_empty_recommended": gbgopendata_empty_recommended,
         "gbgopendata_is_filled": _is_filled,
         "gbgopendata_filled_entries": gbgopendata_filled_entries,
+        "gbgopendata_facet_label": gbgopendata_facet_label,
         "get_facet_items_dict": get_facet_items_dict,
         "get_translated": get_translated,
         "gbgopendata_dataset_url": gbgopendata_dataset_url,
