@@ -84,8 +84,32 @@ def bulk_update_private(up_func, context, data_dict):
     return result
 
 
+def _refuse_a_move_that_breaks_the_checklist(context: dict, data_dict: dict) -> None:
+    """package_owner_org_update writes owner_org past package_update (and
+    so past the rule's validators): moving a public dataset to no
+    organisation, or to one without an organisation number, would leave it
+    public without a publisher. Refused as package_update refuses it."""
+    toolkit.check_access("package_owner_org_update", context, data_dict)
+    pkg = model.Package.get(data_dict.get("id") or "") if isinstance(data_dict.get("id"), str) else None
+    if pkg is None or pkg.private or pkg.state != "active":
+        return
+    organization_id = data_dict.get("organization_id")
+    new_owner = None
+    if organization_id:
+        org = model.Group.get(organization_id) if isinstance(organization_id, str) else None
+        if org is None or not org.is_organization:
+            return  # CKAN answers "not found"
+        new_owner = org.id
+    stored = rule.dataset_from_model(pkg)
+    blockers = rule.checklist_blockers(dict(stored, owner_org=new_owner), stored=stored)
+    if blockers:
+        raise toolkit.ValidationError({"organization_id": [blocker.bilingual() for blocker in blockers]})
+
+
 @toolkit.chained_action
 def package_owner_org_update(up_func, context, data_dict):
+    if not context.get("defer_commit"):
+        _refuse_a_move_that_breaks_the_checklist(context, data_dict)
     result = up_func(context, data_dict)
     if context.get("defer_commit"):
         return result  # called inside package_create/update, which index and commit

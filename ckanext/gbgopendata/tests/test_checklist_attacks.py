@@ -136,3 +136,32 @@ def test_the_overview_csv_never_starts_a_cell_with_a_formula(app, organization, 
     assert row[header.index("Titel")] == "'" + title
     assert row[header.index("Ändrad av")] == "'=1+1"
     assert all(not cell.startswith(("=", "+", "-", "@", "\t")) for cell in row)
+
+
+# --- the organisation of a public dataset --------------------------------------------------
+
+
+def test_a_public_dataset_is_not_moved_to_no_organisation_past_the_rule(organization, editor, admin, sysadmin):
+    dataset = published(editor, admin, organization)
+    with pytest.raises(toolkit.ValidationError) as raised:
+        call("package_owner_org_update", sysadmin, id=dataset["id"], organization_id="")
+    assert "Utgivaren saknas" in str(raised.value.error_dict["organization_id"])
+    pkg = model.Package.get(dataset["id"])
+    assert pkg.owner_org == organization["id"] and pkg.private is False
+
+
+def test_a_public_dataset_is_not_moved_to_an_organisation_without_orgnr(organization, editor, admin, sysadmin):
+    dataset = published(editor, admin, organization)
+    # an organisation from before the schema required an organisation number
+    old = model.Group(name="gammal-forvaltning", title="Gammal förvaltning", type="organization", is_organization=True)
+    model.Session.add(old)
+    model.repo.commit()
+    with pytest.raises(toolkit.ValidationError) as raised:
+        call("package_owner_org_update", sysadmin, id=dataset["id"], organization_id="gammal-forvaltning")
+    assert "organisationsnummer" in str(raised.value.error_dict["organization_id"])
+    assert model.Package.get(dataset["id"]).owner_org == organization["id"]
+    # a private dataset may move (nothing public breaks), and so may a public
+    # one to an organisation with an organisation number
+    private = draft(editor, organization)
+    call("package_owner_org_update", sysadmin, id=private["id"], organization_id="gammal-forvaltning")
+    assert model.Package.get(private["id"]).owner_org == old.id
