@@ -16,6 +16,7 @@ page and the overviews.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -45,6 +46,8 @@ __all__ = [
     "status",
 ]
 
+log = logging.getLogger(__name__)
+
 # A dataset's place in the publishing process, for the overviews.
 STATUSES = ("draft", "ready", "public", "public_incomplete")
 
@@ -73,9 +76,26 @@ def load(path: str) -> Checklist:
     return _load(path, mtime)
 
 
+# The last checklist each file gave that could be used.
+_last_good: dict[str, Checklist] = {}
+
+
 def current() -> Checklist:
-    """The configured checklist (read again when its file changes)."""
-    return load(configured_file())
+    """The configured checklist (read again when its file changes). A file
+    that breaks while CKAN runs (an edit half saved, a typo) is logged, and
+    the last good checklist of that file stays in force: the rule keeps
+    holding, and saves and pages do not fail with the file's error. A file
+    that was never good raises (CKAN does not start with it)."""
+    path = configured_file()
+    try:
+        result = load(path)
+    except ChecklistFileError as error:
+        if path not in _last_good:
+            raise
+        log.error("%s: %s; the last good checklist of this file stays in force", CONFIG_OPTION, error)
+        return _last_good[path]
+    _last_good[path] = result
+    return result
 
 
 @dataclass
@@ -159,6 +179,8 @@ def check_configured(config: Mapping[str, Any]) -> Checklist:
     """Loads the configured checklist at start-up; a file that cannot be
     used stops CKAN with the option, the file and the problem named."""
     try:
-        return load(configured_file(config))
+        path = configured_file(config)
+        _last_good[path] = load(path)
+        return _last_good[path]
     except ChecklistFileError as error:
         raise ChecklistFileError(f"{CONFIG_OPTION}: {error}") from None

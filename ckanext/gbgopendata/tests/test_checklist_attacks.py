@@ -165,3 +165,32 @@ def test_a_public_dataset_is_not_moved_to_an_organisation_without_orgnr(organiza
     private = draft(editor, organization)
     call("package_owner_org_update", sysadmin, id=private["id"], organization_id="gammal-forvaltning")
     assert model.Package.get(private["id"]).owner_org == old.id
+
+
+# --- a checklist file that breaks while CKAN runs ------------------------------------------
+
+
+def test_a_checklist_file_broken_while_ckan_runs_keeps_the_last_good_checklist(
+    app, organization, editor, admin, tmp_path, ckan_config, monkeypatch
+):
+    import os
+    import shutil
+
+    from ckanext.gbgopendata import checklist
+
+    path = tmp_path / "items.yaml"
+    shutil.copy(checklist.definition.DEFAULT_FILE, path)
+    monkeypatch.setitem(ckan_config, "ckanext.gbgopendata.checklist_file", str(path))
+    logged = []
+    monkeypatch.setattr(checklist.log, "error", lambda message, *args: logged.append(message % args))
+    dataset = draft(editor, organization)
+    assert call("gbg_checklist_show", editor, id=dataset["id"])["status"] == "draft"
+    path.write_text("items: [half saved", encoding="utf-8")
+    os.utime(path, (1, 1))
+    # the rule still holds with the last good checklist: not a 500, not a publication
+    with pytest.raises(toolkit.ValidationError) as raised:
+        call("package_patch", editor, id=dataset["id"], private=False)
+    assert "Informationsägaren godkänner" in str(raised.value.error_dict["private"])
+    assert call("gbg_checklist_show", editor, id=dataset["id"])["status"] == "draft"
+    app.get(f"/dataset/{dataset['name']}/checklist", headers={"Authorization": editor["token"]}, status=200)
+    assert "is not valid YAML" in logged[0] and "the last good checklist" in logged[0]
