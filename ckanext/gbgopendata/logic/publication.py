@@ -421,7 +421,21 @@ def gbgopendata_publication_rule(key, data, errors, context):
     the publication rule; the errors name it in Swedish and English."""
     if _resulting_private(data, context):
         return
-    for blocker in rule.publication_blockers(_resulting_dataset(data, context), stored=_stored(context, data)):
+    stored = _stored(context, data)
+    seen = (context.get(SAVE) or {}).get("seen_modified")
+    if stored is not None and stored["private"] and seen is not None and seen != stored.get("metadata_modified"):
+        # A full save made on a version read while the dataset was public
+        # (a form left open) would undo an unpublishing made since, for a
+        # reason its author may not know.
+        errors.setdefault(("private",), []).append(
+            toolkit._(
+                "The dataset has been changed since this version was read, and it is now private (it may have "
+                "been unpublished on purpose). A save on an older version does not make it public. Reload the "
+                "dataset, check why it is private and save again."
+            )
+        )
+        return
+    for blocker in rule.publication_blockers(_resulting_dataset(data, context), stored=stored):
         message = blocker.bilingual()
         errors.setdefault(("private",), []).append(message)
         field_errors = errors.get((blocker.field,))

@@ -194,3 +194,35 @@ def test_a_checklist_file_broken_while_ckan_runs_keeps_the_last_good_checklist(
     assert call("gbg_checklist_show", editor, id=dataset["id"])["status"] == "draft"
     app.get(f"/dataset/{dataset['name']}/checklist", headers={"Authorization": editor["token"]}, status=200)
     assert "is not valid YAML" in logged[0] and "the last good checklist" in logged[0]
+
+
+# --- a stale save does not undo an unpublishing -------------------------------------------
+
+
+def test_a_stale_full_save_does_not_republish_a_dataset_unpublished_since(app, organization, editor, admin):
+    dataset = published(editor, admin, organization)
+    read_while_public = call("package_show", editor, id=dataset["id"])  # a form left open
+    call("gbg_dataset_unpublish", admin, id=dataset["id"], comment="Personuppgifter i filen")
+    with pytest.raises(toolkit.ValidationError) as raised:
+        call("package_update", editor, **read_while_public)
+    assert "Reload the dataset" in str(raised.value.error_dict["private"])
+    assert model.Package.get(dataset["id"]).private is True
+    assert [event["event"] for event in gbg_model.checklist_events(dataset["id"])][0] == "unpublished"
+    # on the current version (or by package_patch / the publish action) it may be published again
+    current = call("package_show", editor, id=dataset["id"])
+    assert call("package_update", editor, **dict(current, private=False))["private"] is False
+
+
+@pytest.mark.parametrize("lang, message", [("sv", "Läs in datamängden på nytt"), ("en", "Reload the dataset")])
+def test_a_stale_save_over_http_is_refused_in_the_requests_language(app, organization, editor, admin, lang, message):
+    dataset = published(editor, admin, organization)
+    read_while_public = call("package_show", editor, id=dataset["id"])
+    call("gbg_dataset_unpublish", admin, id=dataset["id"])
+    response = app.post(
+        "/api/3/action/package_update",
+        json=read_while_public,
+        headers={"Authorization": editor["token"], "Accept-Language": lang},
+        status=409,
+    )
+    assert message in str(response.json["error"]["private"])
+    assert model.Package.get(dataset["id"]).private is True
