@@ -125,7 +125,7 @@ def load_demo(admin_password_file: Path) -> None:
         for user in data.get("users", []):
             click.secho(
                 toolkit._("Login as {role} of {organization}: user {user}, password {password}").format(
-                    role=toolkit._(user["role"].capitalize()), organization=user["organization"], user=user["name"], password=password
+                    role={"editor": toolkit._("Editor"), "admin": toolkit._("Admin")}[user["role"]], organization=user["organization"], user=user["name"], password=password
                 ),
                 fg="green",
             )

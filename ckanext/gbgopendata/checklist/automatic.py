@@ -28,6 +28,12 @@ class Missing:
         return languages.pick(self.sv, self.en, lang)
 
 
+def _text(value: Any) -> str:
+    """A text value, stripped; anything else (a list where text belongs,
+    in data that failed validation) counts as empty."""
+    return value.strip() if isinstance(value, str) else ""
+
+
 def _resources(dataset: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [resource for resource in dataset.get("resources") or [] if isinstance(resource, Mapping)]
 
@@ -78,9 +84,9 @@ def mandatory_metadata_check(dataset: Mapping[str, Any]) -> list[Missing]:
     publisher) and of its distributions (access URL, format), and at least
     one distribution, without which a harvested dataset gives no data."""
     missing = []
-    if not languages.translations(dataset.get("title_translated")) and not dataset.get("title"):
+    if not languages.translations(dataset.get("title_translated")) and not _text(dataset.get("title")):
         missing.append(Missing("title_translated", "Titel saknas.", "The title is missing."))
-    if not languages.translations(dataset.get("notes_translated")) and not dataset.get("notes"):
+    if not languages.translations(dataset.get("notes_translated")) and not _text(dataset.get("notes")):
         missing.append(Missing("notes_translated", "Beskrivning saknas.", "The description is missing."))
     organisation = publishers.dataset_organization(dict(dataset))
     if not organisation.get("orgnr"):
@@ -95,7 +101,7 @@ def mandatory_metadata_check(dataset: Mapping[str, Any]) -> list[Missing]:
     if not resources:
         missing.append(Missing("resources", "Datamängden har ingen distribution.", "The dataset has no distribution."))
     for resource in resources:
-        if not (resource.get("url") or "").strip():
+        if not _text(resource.get("url")):
             missing.append(
                 Missing(
                     "resources",
@@ -103,7 +109,7 @@ def mandatory_metadata_check(dataset: Mapping[str, Any]) -> list[Missing]:
                     f"The distribution {_resource_name(resource, 'en')} has no web address.",
                 )
             )
-        if not (resource.get("format") or "").strip():
+        if not _text(resource.get("format")):
             missing.append(
                 Missing(
                     "resources",
@@ -127,7 +133,7 @@ def _contacts(dataset: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def contact_email_check(dataset: Mapping[str, Any]) -> list[Missing]:
-    if any((contact.get("email") or "").strip() for contact in _contacts(dataset)):
+    if any(_text(contact.get("email")) for contact in _contacts(dataset)):
         return []
     return [
         Missing(
