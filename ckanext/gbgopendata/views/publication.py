@@ -303,8 +303,21 @@ def gbgopendata_may_run_publishing(organization_id: str) -> bool:
     return bool(organization_id) and _may_run_publishing(organization_id)
 
 
+def gbgopendata_publication_status(pkg_dict: dict[str, Any]) -> str:
+    """Template helper: the dataset's status in the publishing process, in
+    the visitor's language (for those who may see its checklist)."""
+    from ckanext.gbgopendata.logic import checklist as checklist_actions
+
+    if pkg_dict.get("state") == "draft":
+        return toolkit._("Draft")
+    return status_labels()[checklist_actions.dataset_status(pkg_dict)]
+
+
 def template_helpers() -> dict[str, Any]:
-    return {"gbgopendata_may_run_publishing": gbgopendata_may_run_publishing}
+    return {
+        "gbgopendata_may_run_publishing": gbgopendata_may_run_publishing,
+        "gbgopendata_publication_status": gbgopendata_publication_status,
+    }
 
 
 # --- the creation flow ends on the checklist -------------------------------------------------
