@@ -104,6 +104,7 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def after_dataset_update(self, context, pkg_dict):
         publication.record_level_changes(context, pkg_dict["id"])
         publication.record_publication_change(context, pkg_dict["id"], pkg_dict.get("private", False))
+        publication.withdraw_approvals_on_move(context, pkg_dict["id"], pkg_dict.get("owner_org"))
         visibility.hide_past_activities([pkg_dict["id"]])
 
     # IPermissionLabels

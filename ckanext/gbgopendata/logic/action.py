@@ -110,9 +110,12 @@ def _refuse_a_move_that_breaks_the_checklist(context: dict, data_dict: dict) -> 
 def package_owner_org_update(up_func, context, data_dict):
     if not context.get("defer_commit"):
         _refuse_a_move_that_breaks_the_checklist(context, data_dict)
+    before = model.Package.get(data_dict.get("id") or "") if not context.get("defer_commit") else None
+    old_owner, was_public = (before.owner_org, not before.private) if before is not None else (None, False)
     result = up_func(context, data_dict)
     if context.get("defer_commit"):
         return result  # called inside package_create/update, which index and commit
+    _after_a_direct_move(context, data_dict, old_owner, was_public)
     # CKAN commits the new owner but leaves the search index (which
     # package_search and the cached package_show read) and the labels of past
     # activities as they were: people of the old organisation would still
@@ -123,6 +126,22 @@ def package_owner_org_update(up_func, context, data_dict):
         model.repo.commit()
         search.rebuild(pkg.id)
     return result
+
+
+def _after_a_direct_move(context: dict, data_dict: dict, old_owner: str | None, was_public: bool) -> None:
+    """package_owner_org_update writes past package_update: a move to
+    another organisation withdraws the old organisation's approval and
+    makes a public dataset private, as a save that moves it does."""
+    pkg = model.Package.get(data_dict.get("id") or "")
+    if pkg is None or not old_owner or pkg.owner_org == old_owner:
+        return
+    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    user_id = user.id if user else None
+    publication.withdraw_admin_confirmations(pkg.id, user_id)
+    if was_public:
+        pkg.private = True
+        gbg_model.record_checklist_event(pkg.id, "unpublished_automatically", user_id, reason="organisation_changed")
+    model.repo.commit()
 
 
 @toolkit.chained_action

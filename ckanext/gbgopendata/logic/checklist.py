@@ -86,6 +86,12 @@ def _reason_text(reason: str | None, state: checklist.State, lang: str) -> str:
         return languages.pick(
             f"Konfidentialiteten höjdes till nivå {value}.", f"Confidentiality was raised to level {value}.", lang
         )
+    if kind == "organisation_changed":
+        return languages.pick(
+            "Datamängden flyttades till en annan organisation, vars informationsägare ska godkänna publiceringen.",
+            "The dataset was moved to another organisation, whose information owner is to approve its publication.",
+            lang,
+        )
     if kind == "item_unconfirmed":
         item = state.checklist.item(value)
         text = item.text(lang) if item else value
@@ -152,9 +158,10 @@ def gbg_checklist_show(context, data_dict):
         "id": pkg.id,
         "name": pkg.name,
         "private": private,
-        "status": checklist.status(private, state, not blockers),
+        # A dataset left half-created in CKAN's form (state draft) is a draft.
+        "status": "draft" if pkg.state != "active" else checklist.status(private, state, not blockers),
         "complete": state.complete,
-        "may_publish": private and not blockers,
+        "may_publish": private and not blockers and pkg.state == "active",
         "blockers": [
             {"code": blocker.code, "field": blocker.field, "message": blocker.message(lang)} for blocker in blockers
         ],
@@ -383,6 +390,20 @@ def gbg_dataset_publish(context, data_dict):
     pkg = _dataset_model(data_dict, context)
     toolkit.check_access("gbg_dataset_publish", context, {"id": pkg.id})
     pkg = _locked(pkg)
+    if pkg.state != "active":
+        raise toolkit.ValidationError(
+            {
+                "state": [
+                    languages.pick(
+                        "Datamängden är inte färdigskapad: lägg till en distribution och slutför den i formuläret "
+                        "innan den publiceras.",
+                        "The dataset is not finished: add a distribution and finish it in the form before it is "
+                        "published.",
+                        _lang(),
+                    )
+                ]
+            }
+        )
     if not pkg.private:
         return gbg_checklist_show(context, {"id": pkg.id})
     lang = _lang()

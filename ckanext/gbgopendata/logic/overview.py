@@ -62,7 +62,8 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
     """Every active dataset of the organisations (all organisations when
     None), newest change first."""
     lang = lang or languages.request_language()
-    query = model.Session.query(model.Package).filter(model.Package.state == "active")
+    # Also datasets left half-created in CKAN's form (state draft): they are drafts.
+    query = model.Session.query(model.Package).filter(model.Package.state.in_(("active", "draft")))
     if organization_ids is not None:
         query = query.filter(model.Package.owner_org.in_(list(organization_ids)))
     packages = query.all()
@@ -78,7 +79,7 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
         dataset = rule.dataset_from_model(pkg)
         state = checklist.evaluate(dataset, confirmations[pkg.id], checklist=current)
         publishable = not rule.standing_blockers(dataset) and state.complete
-        status = checklist.status(bool(pkg.private), state, publishable)
+        status = "draft" if pkg.state == "draft" else checklist.status(bool(pkg.private), state, publishable)
         changed_at, changed_by = pkg.metadata_modified, None
         if pkg.id in activities:
             changed_at, changed_by = activities[pkg.id]

@@ -131,6 +131,7 @@ def prepare_save(context: dict, data_dict: dict, *, creating: bool) -> dict:
         "seen_modified": seen_modified if isinstance(seen_modified, str) else None,
         "unpublished_level": None,
         "raised_level": None,
+        "moved_from": None,
         "level_changes": {},
     }
     return data_dict
@@ -176,12 +177,22 @@ def unpublished_level(context: dict) -> str | None:
 def tell_web_form_about_unpublishing(context: dict) -> None:
     """The editor of the web form learns, on the next page, that the dataset
     was made private and why (API clients see private: true in the result)."""
+    import flask
+
+    save = context.get(SAVE) or {}
+    if save.get("moved_from"):
+        save["moved_from"] = None  # told once
+        if flask.has_request_context() and flask.request.blueprint != "api":
+            toolkit.h.flash_notice(
+                toolkit._(
+                    "The dataset has been made private: it was moved to another organisation, whose "
+                    "information owner is to approve its publication on the checklist."
+                )
+            )
     level = unpublished_level(context)
     if level is None:
         return
     context[SAVE]["unpublished_level"] = None  # told once
-    import flask
-
     if not flask.has_request_context() or flask.request.blueprint == "api":
         return
     toolkit.h.flash_notice(
@@ -385,12 +396,56 @@ def record_publication_change(context: dict, dataset_id: str, private: bool) -> 
         gbg_model.record_checklist_event(
             dataset_id, "unpublished_automatically", user_id, reason=f"confidentiality_raised:{save['raised_level']}"
         )
+    elif save.get("moved_from"):
+        gbg_model.record_checklist_event(dataset_id, "unpublished_automatically", user_id, reason="organisation_changed")
     elif context.get(UNPUBLISH_REASON):
         gbg_model.record_checklist_event(
             dataset_id, "unpublished_automatically", user_id, reason=context[UNPUBLISH_REASON]
         )
     else:
         gbg_model.record_checklist_event(dataset_id, "unpublished", user_id, comment=context.get("gbgopendata_comment"))
+
+
+@validator
+def gbgopendata_unpublish_on_move(key, data, errors, context):
+    """Moving a public dataset to another organisation makes it private in
+    the same save: its approval was the old organisation's information
+    owner's (withdrawn by withdraw_approvals_on_move), and the new one's
+    admin approves before it is published again."""
+    stored = _stored(context, data)
+    if stored is None or stored["private"] or errors.get(("owner_org",)):
+        return
+    new_owner = _value(data, "owner_org")
+    if new_owner and stored.get("owner_org") and new_owner != stored["owner_org"]:
+        data[("private",)] = True
+        save = context.get(SAVE)
+        if save is not None:
+            save["moved_from"] = stored["owner_org"]
+
+
+def withdraw_approvals_on_move(context: dict, dataset_id: str, owner_org: str | None) -> None:
+    """After a save that moved the dataset to another organisation: the
+    confirmations only an organisation's admin may give (the information
+    owner's approval) are withdrawn, with a history entry."""
+    save = context.get(SAVE) or {}
+    stored = save.get("stored")
+    if not stored or not stored.get("owner_org") or stored["owner_org"] == owner_org:
+        return
+    withdraw_admin_confirmations(dataset_id, _acting_user_id(context))
+
+
+def withdraw_admin_confirmations(dataset_id: str, user_id: str | None) -> None:
+    from ckanext.gbgopendata import checklist
+    from ckanext.gbgopendata import model as gbg_model
+
+    confirmations = gbg_model.checklist_confirmations(dataset_id)
+    for item in checklist.current().items:
+        if item.confirmed_by != "admin" or not (confirmations.get(item.id) or {}).get("confirmed"):
+            continue
+        gbg_model.save_confirmation(dataset_id, item.id, False, confirmations[item.id].get("comment"), user_id)
+        gbg_model.record_checklist_event(
+            dataset_id, "unconfirmed", user_id, item_id=item.id, reason="organisation_changed"
+        )
 
 
 @validator

@@ -463,3 +463,65 @@ def test_the_migration_creates_the_checklist_tables_on_a_fresh_database(clean_db
     with engine.begin() as connection:
         tables = sa.inspect(connection).get_table_names()
     assert {"gbgopendata_checklist_event", "gbgopendata_checklist_confirmation"} <= set(tables)
+
+
+# --- moving between organisations, and datasets left half-created ---------------------------
+
+
+@pytest.fixture
+def other_organization(clean_db):
+    return factories.Organization(name="stadsledningskontoret", **organization_fields(
+        title_translated={"sv": "Stadsledningskontoret", "en": "City Executive Office"}))
+
+
+@pytest.mark.parametrize("path", ["package_patch", "package_owner_org_update"])
+def test_moving_a_public_dataset_withdraws_the_approval_and_unpublishes_it(
+    organization, editor, admin, sysadmin, other_organization, path
+):
+    dataset = published(editor, admin, organization)
+    if path == "package_patch":
+        call("package_patch", sysadmin, id=dataset["id"], owner_org=other_organization["id"])
+    else:
+        call("package_owner_org_update", sysadmin, id=dataset["id"], organization_id=other_organization["id"])
+    pkg = model.Package.get(dataset["id"])
+    assert pkg.owner_org == other_organization["id"] and pkg.private is True
+    assert stored_confirmations(dataset["id"])["owner_approval"]["confirmed"] is False
+    assert stored_confirmations(dataset["id"])["tested"]["confirmed"] is True  # the editors' items stay
+    events = history(dataset["id"])
+    assert {(event["event"], event["reason"]) for event in events[:2]} == {
+        ("unconfirmed", "organisation_changed"),
+        ("unpublished_automatically", "organisation_changed"),
+    }
+    assert call("package_search", None, q="*:*")["count"] == 0
+    # The new organisation's admin approves before it is public again.
+    new_admin = organization_member(other_organization, "admin")
+    with pytest.raises(toolkit.ValidationError):
+        call("gbg_dataset_publish", sysadmin, id=dataset["id"])
+    confirm(new_admin, dataset["id"], ["owner_approval"])
+    assert call("gbg_dataset_publish", new_admin, id=dataset["id"])["status"] == "public"
+
+
+def test_moving_a_private_dataset_withdraws_the_approval(organization, editor, admin, sysadmin, other_organization):
+    dataset = ready(editor, admin, organization)
+    call("package_patch", sysadmin, id=dataset["id"], owner_org=other_organization["id"])
+    assert stored_confirmations(dataset["id"])["owner_approval"]["confirmed"] is False
+    assert call("gbg_checklist_show", sysadmin, id=dataset["id"])["status"] == "draft"
+
+
+def test_a_dataset_left_half_created_is_a_draft_and_cannot_be_published(organization, editor, admin):
+    dataset = call(
+        "package_create", editor, owner_org=organization["id"], name="halvfardig", private=True, state="draft",
+        **complete_metadata(),
+    )
+    confirm(editor, dataset["id"], editor_items())
+    confirm(admin, dataset["id"], admin_items())
+    shown = call("gbg_checklist_show", editor, id=dataset["id"])
+    assert shown["status"] == "draft" and shown["may_publish"] is False
+    with pytest.raises(toolkit.ValidationError) as raised:
+        call("gbg_dataset_publish", admin, id=dataset["id"])
+    assert "Datamängden är inte färdigskapad" in raised.value.error_dict["state"][0]
+    assert model.Package.get(dataset["id"]).private is True
+
+    from ckanext.gbgopendata.logic import overview
+
+    assert {row.name: row.status for row in overview.rows([organization["id"]])} == {"halvfardig": "draft"}
