@@ -14,14 +14,18 @@ README = PACKAGE.parents[1] / "README.md"
 
 
 def _declared_options() -> list[dict]:
-    declaration = yaml.safe_load((PACKAGE / "config_declaration.yaml").read_text("utf-8"))
-    return [option for group in declaration["groups"] for option in group["options"]]
+    options = []
+    # The extension's options, and those of its theme plugin (gbgopendata_theme).
+    for path in (PACKAGE / "config_declaration.yaml", PACKAGE / "theme" / "config_declaration.yaml"):
+        declaration = yaml.safe_load(path.read_text("utf-8"))
+        options += [option for group in declaration["groups"] for option in group["options"]]
+    return options
 
 
 def _readme_option_rows() -> dict[str, str]:
     rows = {}
     for line in README.read_text("utf-8").splitlines():
-        match = re.match(r"\|\s*`(ckanext\.gbgopendata\.[a-z_.]+)`\s*\|\s*([^|]*)\|", line)
+        match = re.match(r"\|\s*`(ckanext\.gbgopendata(?:_theme)?\.[a-z_.]+)`\s*\|\s*([^|]*)\|", line)
         if match:
             rows[match.group(1)] = match.group(2).strip()
     return rows
@@ -29,7 +33,7 @@ def _readme_option_rows() -> dict[str, str]:
 
 def test_every_option_has_a_default_and_a_description():
     for option in _declared_options():
-        assert option["key"].startswith("ckanext.gbgopendata.")
+        assert option["key"].startswith(("ckanext.gbgopendata.", "ckanext.gbgopendata_theme."))
         assert "default" in option, option["key"]
         assert option.get("description", "").strip(), option["key"]
 
