@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
+import sqlalchemy as sa
 from ckan import model
 from ckan.lib import search
 from ckan.plugins import plugin_loaded, toolkit
@@ -67,12 +68,54 @@ def bulk_update_public(up_func, context, data_dict):
     messages = publication.bulk_publication_errors(data_dict.get("datasets"), data_dict.get("org_id"))
     if messages:
         raise toolkit.ValidationError({"private": messages})
-    return up_func(context, data_dict)
+    before = _publication_snapshot(data_dict)
+    result = up_func(context, data_dict)
+    _record_bulk_publication(context, before)
+    return result
+
+
+def _publication_snapshot(data_dict: dict) -> dict[str, tuple[bool, int | None]]:
+    """{dataset id: (private, id of its newest history entry)} of the
+    datasets a bulk action names."""
+    datasets = data_dict.get("datasets") or []
+    datasets = [datasets] if isinstance(datasets, str) else datasets
+    names = [dataset for dataset in datasets if isinstance(dataset, str)] if isinstance(datasets, list) else []
+    if not names:
+        return {}
+    packages = (
+        model.Session.query(model.Package)
+        .filter(sa.or_(model.Package.id.in_(names), model.Package.name.in_(names)))
+        .all()
+    )
+    last = gbg_model.last_checklist_events([pkg.id for pkg in packages])
+    return {pkg.id: (bool(pkg.private), (last.get(pkg.id) or {}).get("id")) for pkg in packages}
+
+
+def _record_bulk_publication(context: dict, before: dict[str, tuple[bool, int | None]]) -> None:
+    """CKAN 2.11's bulk actions write `private` past package_update and its
+    hooks: the publishing or unpublishing goes into the checklist history
+    here, unless the save has written it (CKAN 2.12)."""
+    if not before:
+        return
+    model.Session.expire_all()
+    last = gbg_model.last_checklist_events(list(before))
+    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    recorded = False
+    for pkg in model.Session.query(model.Package).filter(model.Package.id.in_(list(before))):
+        was_private, last_event = before[pkg.id]
+        if bool(pkg.private) == was_private or (last.get(pkg.id) or {}).get("id") != last_event:
+            continue
+        gbg_model.record_checklist_event(pkg.id, "unpublished" if pkg.private else "published", user.id if user else None)
+        recorded = True
+    if recorded:
+        model.repo.commit()
 
 
 @toolkit.chained_action
 def bulk_update_private(up_func, context, data_dict):
+    before = _publication_snapshot(data_dict)
     result = up_func(context, data_dict)
+    _record_bulk_publication(context, before)
     # CKAN 2.11 writes `private` straight to the database here, past
     # package_update and its hooks (2.12 saves through package_update, where
     # this is already done; doing it again is harmless).

@@ -70,6 +70,10 @@ def test_the_publishers_path_in_swedish(live_server, new_browser, organization):
 
     browser = new_browser("redaktor")
     browser.login(editor["name"], PASSWORD)
+    browser.goto("/en/dataset/new")
+    browser.wait_for("form#dataset-edit")
+    assert "Title (Swedish)" in browser.visible_text()
+    _check(browser, "en", "dataset-form-en")
     browser.goto("/dataset/new")
     browser.wait_for("form#dataset-edit")
     browser.fill("#field-title_translated-sv", TITLE_SV)

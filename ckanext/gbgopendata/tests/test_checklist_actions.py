@@ -525,3 +525,16 @@ def test_a_dataset_left_half_created_is_a_draft_and_cannot_be_published(organiza
     from ckanext.gbgopendata.logic import overview
 
     assert {row.name: row.status for row in overview.rows([organization["id"]])} == {"halvfardig": "draft"}
+
+
+def test_bulk_publishing_and_unpublishing_are_in_the_history_once(organization, editor, admin):
+    # CKAN 2.12 saves each dataset through package_update (its hooks write the
+    # entry); CKAN 2.11 writes past it (the chained bulk action writes it).
+    dataset = ready(editor, admin, organization)
+    call("bulk_update_public", admin, datasets=[dataset["id"]], org_id=organization["id"])
+    assert model.Package.get(dataset["id"]).private is False
+    call("bulk_update_private", admin, datasets=[dataset["name"]], org_id=organization["id"])
+    assert model.Package.get(dataset["id"]).private is True
+    events = [(event["event"], event["user_id"]) for event in history(dataset["id"])[:3]]
+    assert events[:2] == [("unpublished", admin["id"]), ("published", admin["id"])]
+    assert events[2][0] == "confirmed"

@@ -298,7 +298,7 @@ ENDPOINTS: list[tuple[str, Callable[[dict], list[tuple[str, Any]]]]] = [
     # the publication checklist and the publishing overviews
     ("checklist", lambda w: [(f"/dataset/{_canary(w)['id']}/checklist", NOT_FOUND),
                              (f"/dataset/{w['innocent']['name']}/checklist", FORBIDDEN),
-                             (f"/api/3/action/gbg_checklist_show?id={_canary(w)['id']}", FORBIDDEN),
+                             (f"/api/3/action/gbg_checklist_show?id={_canary(w)['id']}", NOT_FOUND),
                              (f"/api/3/action/gbg_checklist_show?id={w['innocent']['id']}", FORBIDDEN),
                              (f"/organization/{w['organization']['name']}/publicering", FORBIDDEN),
                              (f"/organization/{w['organization']['name']}/publicering?format=csv", FORBIDDEN),
