@@ -6,6 +6,7 @@ Screenshots of every step are kept as test artifacts."""
 from __future__ import annotations
 
 import pytest
+from ckan.tests import helpers as ckan_helpers
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -32,6 +33,13 @@ def _tick(browser, item_id):
 
 
 def test_an_editor_and_the_admin_take_a_new_dataset_from_draft_to_public(live_server, new_browser, organization):
+    # The organisation as the city describes it (the factory's text is random English).
+    ckan_helpers.call_action(
+        "organization_patch", context={"ignore_auth": True, "user": ckan_helpers.call_action("get_site_user")["name"]},
+        id=organization["id"], description="",
+        description_translated={"sv": "Trafikkontoret ansvarar för gator, trafik och parkering.",
+                                "en": "The Urban Transport Administration is responsible for streets, traffic and parking."},
+    )
     editor = organization_member(organization, "editor", password=PASSWORD, image_url="", fullname="Anna Redaktör")
     admin = organization_member(organization, "admin", password=PASSWORD, image_url="", fullname="Erik Informationsägare")
 

@@ -58,6 +58,13 @@ def _choose(browser, css):
 
 
 def test_the_publishers_path_in_swedish(live_server, new_browser, organization):
+    # The organisation as the city describes it (the factory's text is random English).
+    ckan_helpers.call_action(
+        "organization_patch", context={"ignore_auth": True, "user": ckan_helpers.call_action("get_site_user")["name"]},
+        id=organization["id"], description="",
+        description_translated={"sv": "Trafikkontoret ansvarar för gator, trafik och parkering.",
+                                "en": "The Urban Transport Administration is responsible for streets, traffic and parking."},
+    )
     editor = organization_member(organization, "editor", password=PASSWORD, image_url="", fullname="Anna Redaktör")
     admin = organization_member(organization, "admin", password=PASSWORD, image_url="", fullname="Erik Informationsägare")
 
