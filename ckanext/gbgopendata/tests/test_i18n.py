@@ -222,6 +222,15 @@ def test_home_page_is_the_citys_in_both_languages(app, bilingual_pages, lang):
         assert placeholder not in html
 
 
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+@pytest.mark.parametrize(
+    "lang, expected", [("sv", "Inga datamängder har publicerats ännu."), ("en", "No datasets have been published yet.")]
+)
+def test_an_empty_catalogues_home_page_says_so(app, lang, expected):
+    html = _get(app, "/" if lang == "sv" else "/en/", 200)
+    assert html.count(expected) == 2  # newest, and most used or latest updated
+
+
 @pytest.mark.parametrize(
     "lang, expected",
     [("sv", "28 november 2026 21:36"), ("en", "November 28, 2026, 21:36 (UTC)")],
