@@ -62,3 +62,44 @@ def organization_member(organization: dict[str, Any], role: str, **user_fields: 
         role=role,
     )
     return user
+
+
+# CKAN 2.11 reads a config file's logging only when it has these sections,
+# and fails (KeyError 'formatters') on a file that has none.
+_LOGGING = """
+[loggers]
+keys = root
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARN
+handlers = console
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+
+[formatter_generic]
+format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
+"""
+
+
+def derived_ini(path: Any, **settings: str) -> Any:
+    """A config file at `path` that is the test run's configuration with
+    `settings` changed (for a CLI command or a process of its own, which read
+    their configuration from a file)."""
+    from pathlib import Path
+
+    from ckan.plugins import toolkit
+
+    original = Path(toolkit.config["__file__"]).resolve()
+    lines = [f"[app:main]", f"use = config:{original}"] + [f"{key} = {value}" for key, value in settings.items()]
+    Path(path).write_text("\n".join(lines) + "\n" + _LOGGING, "utf-8")
+    return path

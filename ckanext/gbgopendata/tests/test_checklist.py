@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import checklist
 from ckanext.gbgopendata.checklist import automatic, definition
 from ckanext.gbgopendata.tests.checklist_helpers import DEFAULT_CHECKLIST, complete_metadata
-from ckanext.gbgopendata.tests.helpers import resource_fields
+from ckanext.gbgopendata.tests.helpers import derived_ini, resource_fields
 
 DEFAULT = definition.DEFAULT_FILE
 
@@ -96,10 +95,7 @@ def test_a_missing_file_is_refused():
 
 def test_ckan_does_not_start_with_a_broken_checklist_file(tmp_path):
     path = _write(tmp_path, _broken(lambda d: d["items"][0].update(kind="manual")))
-    ini = tmp_path / "broken.ini"
-    ini.write_text(
-        f"[app:main]\nuse = config:{Path(toolkit.config['__file__']).resolve()}\nckanext.gbgopendata.checklist_file = {path}\n"
-    )
+    ini = derived_ini(tmp_path / "broken.ini", **{"ckanext.gbgopendata.checklist_file": path})
     ckan = Path(sys.executable).parent / "ckan"
     result = subprocess.run([str(ckan), "-c", str(ini), "gbgopendata", "--help"], capture_output=True, text=True, timeout=120)
     assert result.returncode != 0

@@ -25,7 +25,7 @@ from ckanext.gbgopendata.tests.checklist_helpers import (
     ready,
     required_confirmed_items,
 )
-from ckanext.gbgopendata.tests.helpers import organization_fields, organization_member, resource_fields
+from ckanext.gbgopendata.tests.helpers import derived_ini, organization_fields, organization_member, resource_fields
 
 pytestmark = [pytest.mark.usefixtures("with_plugins"), DEFAULT_CHECKLIST]
 
@@ -279,10 +279,7 @@ def test_a_dataset_published_before_the_checklist_stays_public_and_is_listed(org
     from ckan.cli.cli import ckan as ckan_command
 
     # The command reads its own configuration: the test's, with the default checklist.
-    ini = tmp_path / "default-checklist.ini"
-    ini.write_text(
-        f"[app:main]\nuse = config:{toolkit.config['__file__']}\nckanext.gbgopendata.checklist_file =\n", "utf-8"
-    )
+    ini = derived_ini(tmp_path / "default-checklist.ini", **{"ckanext.gbgopendata.checklist_file": ""})
     result = cli.invoke(ckan_command, ["-c", str(ini), "gbgopendata", "publication-check"])
     assert result.exit_code == 0, result.output
     assert f"{pkg.name}: " in result.output and "owner_approval" in result.output

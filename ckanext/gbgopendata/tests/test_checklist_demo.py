@@ -3,9 +3,9 @@ made through the checklist actions with the city's default checklist."""
 from __future__ import annotations
 
 import pytest
-from ckan.plugins import toolkit
 
 from ckanext.gbgopendata.tests.checklist_helpers import DEFAULT_CHECKLIST
+from ckanext.gbgopendata.tests.helpers import derived_ini
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"), DEFAULT_CHECKLIST]
 
@@ -15,8 +15,8 @@ def test_load_demo_gives_datasets_in_every_status(cli, tmp_path):
 
     from ckanext.gbgopendata.logic import overview
 
-    ini = tmp_path / "demo.ini"  # the test configuration with the demo's (default) checklist
-    ini.write_text(f"[app:main]\nuse = config:{toolkit.config['__file__']}\nckanext.gbgopendata.checklist_file =\n")
+    # the test configuration with the demo's (default) checklist
+    ini = derived_ini(tmp_path / "demo.ini", **{"ckanext.gbgopendata.checklist_file": ""})
     result = cli.invoke(
         ckan_command, ["-c", str(ini), "gbgopendata", "load-demo", "--admin-password-file", str(tmp_path / "pw")]
     )
