@@ -239,6 +239,7 @@ ENDPOINTS: list[tuple[str, Callable[[dict], list[tuple[str, Any]]]]] = [
         ("/api/3/action/package_search?q=*:*&facet.field=[\"tags\",\"res_format\",\"groups\"]&facet.limit=-1&rows=0", OK),
         ("/api/3/action/package_search?q=*:*&fl=name,title,notes,data_dict,validated_data_dict&rows=1000", OK),
         ("/api/3/action/package_search?q=child_of:* OR parent_of:* OR links_to:*&rows=1000", OK)]),
+    ("home page", lambda w: [("/", OK), ("/en/", OK)]),
     ("search page", lambda w: [("/dataset/", OK), (f"/dataset/?q={w['token']}titel", OK),
                                (f"/dataset/?tags={w['token']}tagg", OK), ("/en/dataset/", OK),
                                (f"/dataset/?q={w['raised']}titel", OK)]),
