@@ -117,7 +117,7 @@ def test_an_editor_and_the_admin_take_a_new_dataset_from_draft_to_public(live_se
     owner.screenshot("checklist-approved")
     owner.click("#publish")
     owner.wait_for(".gbg-checklist-status")
-    assert "Datamängden är nu publik." in owner.visible_text()
+    assert "Datamängden är nu offentlig." in owner.visible_text()
     assert "Offentlig" in owner.find(".gbg-checklist-status").text
     history = owner.find("#history").text
     assert "Erik Informationsägare publicerade datamängden" in history

@@ -131,7 +131,7 @@ def test_the_publishers_path_in_swedish(live_server, new_browser, organization):
         owner.driver.execute_script("arguments[0].click();", owner.find(f"#confirm-{item_id}"))
     owner.click("form.gbg-checklist button[name=save]")
     owner.click("#publish")
-    assert "Datamängden är nu publik." in owner.visible_text()
+    assert "Datamängden är nu offentlig." in owner.visible_text()
     _check(owner, "sv", "published")
 
     # The visitor reads it in both languages.
