@@ -83,7 +83,7 @@ def type_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker]:
             code="type_without_rule",
             field="type",
             sv=f"Datamängden har typen {dataset_type!r}, som katalogen inte har något schema för. Bara datamängder "
-            "av katalogens typer (som valideras mot publiceringsregeln) får vara publika.",
+            "av katalogens typer (som valideras mot publiceringsregeln) får vara offentliga.",
             en=f"The dataset has the type {dataset_type!r}, for which the catalogue has no schema. Only datasets of "
             "the catalogue's types (validated against the publication rule) may be public.",
         )
@@ -171,7 +171,7 @@ def license_blockers(
             PublicationBlocker(
                 code="license_missing",
                 field="license_id",
-                sv=f"En publik datamängd måste ha en öppen licens. Välj {allowed_sv}.",
+                sv=f"En offentlig datamängd måste ha en öppen licens. Välj {allowed_sv}.",
                 en=f"A public dataset must have an open licence. Choose {allowed_en}.",
             )
         )
@@ -181,7 +181,7 @@ def license_blockers(
             PublicationBlocker(
                 code="license_not_open",
                 field="license_id",
-                sv=f"Licensen {shown} får inte användas på en publik datamängd. Tillåtna licenser: {allowed_sv}.",
+                sv=f"Licensen {shown} får inte användas på en offentlig datamängd. Tillåtna licenser: {allowed_sv}.",
                 en=f"The licence {shown} may not be used on a public dataset. Allowed licences: {allowed_en}.",
             )
         )
@@ -195,7 +195,7 @@ def license_blockers(
                     field="resources",
                     sv=(
                         f"Distributionen {_resource_name(resource, 'sv')} har licensen {shown}, som inte får "
-                        f"användas på en publik datamängd. Tillåtna licenser: {allowed_sv}."
+                        f"användas på en offentlig datamängd. Tillåtna licenser: {allowed_sv}."
                     ),
                     en=(
                         f"The distribution {_resource_name(resource, 'en')} has the licence {shown}, which may "
@@ -240,7 +240,7 @@ def checklist_blockers(
                     PublicationBlocker(
                         code=f"checklist_{item.id}_broken",
                         field=missing.field,
-                        sv=f"Ändringen bryter checklistans punkt {_item_named(item, 'sv')}, som en publik datamängd "
+                        sv=f"Ändringen bryter checklistans punkt {_item_named(item, 'sv')}, som en offentlig datamängd "
                         f"måste uppfylla: {missing.sv}",
                         en=f"The change breaks the checklist item {_item_named(item, 'en')}, which a public dataset "
                         f"must meet: {missing.en}",

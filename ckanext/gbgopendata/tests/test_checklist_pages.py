@@ -250,3 +250,35 @@ def test_the_checklist_of_a_public_dataset_is_there_for_its_editors(app, organiz
     dataset = published(editor, admin, organization)
     confirm(editor, dataset["id"], ["announced_and_followed_up"], comment="Meddelat på intranätet")
     assert "Meddelat på intranätet" in _page(app, f"/dataset/{dataset['name']}/checklist", editor).get_text()
+
+
+def test_the_csv_names_the_missing_items_in_words(app, organization, editor, every_status):
+    data = app.get(f"/organization/{organization['name']}/publicering?format=csv&status=ready", headers=_as(editor))
+    rows = list(csv.reader(io.StringIO(app.get(
+        f"/organization/{organization['name']}/publicering?format=csv", headers=_as(editor)
+    ).data.decode("utf-8-sig")), delimiter=";"))
+    missing = {row[0]: row[rows[0].index("Punkter som saknas")] for row in rows[1:]}
+    assert "B. Informationsägaren godkänner att datamängden publiceras som öppna data." in missing["utkast"]
+    assert missing["publik"] == ""
+    assert data.status_code == 200
+
+
+def test_the_new_dataset_form_offers_only_private_and_says_where_publishing_happens(app, organization, editor):
+    page = _page(app, "/dataset/new", editor)
+    assert [option["value"] for option in page.select("select#field-private option")] == ["True"]
+    assert "Du publicerar den från dess publiceringschecklista" in page.select_one(".gbgopendata-creating-note").get_text()
+    # an existing dataset's form still offers both
+    dataset = published(editor, organization_member(organization, "admin"), organization)
+    page = _page(app, f"/dataset/edit/{dataset['name']}", editor)
+    assert {option["value"] for option in page.select("select#field-private option")} == {"True", "False"}
+    assert page.select_one(".gbgopendata-creating-note") is None
+
+
+def test_page_titles_end_in_the_portals_name_in_the_visitors_language(app):
+    def title(path):
+        return BeautifulSoup(app.get(path).body, "html.parser").title.get_text(strip=True)
+
+    assert title("/") == "Göteborgs Stads öppna data"
+    assert title("/en/") == "City of Gothenburg open data"
+    assert title("/en/dataset/").endswith("- City of Gothenburg open data")
+    assert title("/dataset/").endswith("- Göteborgs Stads öppna data")

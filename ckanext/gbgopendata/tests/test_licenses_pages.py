@@ -49,7 +49,7 @@ class TestForm:
         hidden = [radio["value"] for radio in more.find_all("input", type="radio")]
         assert hidden == ["CC-BY-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-NC-ND-4.0"]
         assert "Rekommenderas inte" in more.get_text()
-        assert "Inte tillåten för en publik datamängd" in more.get_text()
+        assert "Inte tillåten för en offentlig datamängd" in more.get_text()
 
     def test_the_english_form_speaks_english(self, app, editor):
         field = _licence_field(_page(app, "/en/dataset/new", editor))

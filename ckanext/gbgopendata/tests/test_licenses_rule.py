@@ -33,7 +33,7 @@ class TestLicenceCondition:
         for text in (blocker.sv, blocker.en):
             assert "CC BY-NC 4.0" in text
             assert "CC0 1.0 (CC0-1.0)" in text and "CC BY 4.0 (CC-BY-4.0)" in text
-        assert blocker.sv.startswith("Licensen CC BY-NC 4.0 får inte användas på en publik datamängd")
+        assert blocker.sv.startswith("Licensen CC BY-NC 4.0 får inte användas på en offentlig datamängd")
         assert blocker.en.startswith("The licence CC BY-NC 4.0 may not be used on a public dataset")
 
     def test_a_missing_licence_blocks(self):

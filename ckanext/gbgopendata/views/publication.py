@@ -179,7 +179,13 @@ def _cell(value: Any) -> str:
 
 def _csv(rows: list[overview.Row], filename: str) -> Response:
     labels = status_labels()
-    phases = [phase.id for phase in checklist.current().phases]
+    current = checklist.current()
+    phases = [phase.id for phase in current.phases]
+
+    def item_text(item_id: str) -> str:
+        item = current.item(item_id)
+        return f"{item.phase}. {item.text()}" if item else item_id
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if languages.request_language() == "sv" else ",")
     writer.writerow(
@@ -211,7 +217,7 @@ def _csv(rows: list[overview.Row], filename: str) -> Response:
                 *[f"{row.progress[phase]['done']}/{row.progress[phase]['total']}" for phase in phases],
                 row.license,
                 labels[row.status],
-                " ".join(row.missing),
+                " | ".join(item_text(item_id) for item_id in row.missing),
                 row.changed_at.strftime("%Y-%m-%d %H:%M") if row.changed_at else "",
                 row.changed_by,
                 toolkit.url_for("dataset.read", id=row.name, _external=True),

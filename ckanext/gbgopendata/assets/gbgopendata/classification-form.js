@@ -50,7 +50,8 @@
         note.textContent = reason;
         note.hidden = false;
       } else {
-        if (publicOption.parentNode !== select) {
+        // A new dataset is published from its checklist, never from here.
+        if (publicOption.parentNode !== select && !select.hasAttribute("data-gbgopendata-creating")) {
           select.appendChild(publicOption);
         }
         note.hidden = true;
