@@ -79,7 +79,7 @@ modules do. Usage::
         browser.login(editor["name"], PASSWORD)
         browser.goto("/dataset/new")
         browser.screenshot("dataset-form")
-        assert "Skapa dataset" in browser.visible_text()
+        assert "Skapa datamängd" in browser.visible_text()
 """
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ def test_editor_logs_in_and_gets_the_swedish_dataset_form(live_server, browser, 
     browser.screenshot("dataset-form")
     assert browser.path == "/dataset/new"
     text = browser.visible_text()
-    assert "Skapa dataset" in text, text[:3000]
+    assert "Skapa datamängd" in text, text[:3000]
     assert "Titel (svenska)" in text
     # The server's site_url is its own address: the dataset's address is built from it.
     assert live_server.url.removeprefix("http://") + "/dataset/" in text

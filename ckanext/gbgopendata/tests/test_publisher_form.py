@@ -175,7 +175,7 @@ def test_the_form_offers_no_unpublish_button_and_the_last_step_is_finish(app, ed
     edit = _page(app.get(f"/dataset/edit/{dataset['name']}", headers=headers))
     buttons = {button.get("value"): _text(button) for button in edit.select("form#dataset-edit button[name=save]")}
     assert "go-metadata-unpublish" not in buttons
-    assert list(buttons.values()) == ["Uppdatera dataset"]
+    assert list(buttons.values()) == ["Uppdatera datamängd"]
     # A new dataset's distribution step ends with "Slutför", not "Publicera".
     draft = helpers.call_action("package_create", context={"user": editor["name"]}, name="utkast", state="draft",
                                 owner_org=organization["id"], private=True, **dataset_fields())
