@@ -282,3 +282,20 @@ def test_page_titles_end_in_the_portals_name_in_the_visitors_language(app):
     assert title("/en/") == "City of Gothenburg open data"
     assert title("/en/dataset/").endswith("- City of Gothenburg open data")
     assert title("/dataset/").endswith("- Göteborgs Stads öppna data")
+
+
+def test_a_refused_unpublishing_is_explained_next_to_the_button_and_keeps_the_comment(app, organization, editor, admin):
+    dataset = published(editor, admin, organization)
+    response = app.post(
+        f"/dataset/{dataset['name']}/unpublish", data={"comment": "Fel i kolumnen datum"}, headers=_as(editor),
+        status=400,
+    )
+    page = BeautifulSoup(response.body, "html.parser")
+    section = page.select_one("#publication")
+    assert "Kryssa i rutan för att bekräfta" in section.select_one(".gbg-checklist-errors").get_text()
+    assert section.select_one("#unpublish-comment").get_text() == "Fel i kolumnen datum"
+    assert section.select_one("form")["action"].endswith("/unpublish#publication")
+    assert page.select_one("form.gbg-checklist").find_previous(class_="gbg-checklist-errors") is None
+    assert "Klassning: konfidentialitet / riktighet / tillgänglighet" in _page(
+        app, f"/organization/{organization['name']}/publicering", editor
+    ).select_one(".gbg-overview-legend").get_text()

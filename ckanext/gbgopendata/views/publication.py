@@ -58,7 +58,15 @@ def _dataset_or_abort(id: str) -> dict[str, Any]:
     return dataset
 
 
-def checklist_page(id: str, errors: list[str] | None = None, status: int = 200):
+def checklist_page(
+    id: str,
+    errors: list[str] | None = None,
+    status: int = 200,
+    publication_errors: list[str] | None = None,
+    unpublish_comment: str = "",
+):
+    """The checklist page; `errors` of a save are shown above the checklist,
+    `publication_errors` (of Publicera/Avpublicera) next to those buttons."""
     dataset = _dataset_or_abort(id)
     shown = toolkit.get_action("gbg_checklist_show")(_context(), {"id": dataset["id"]})
     items_by_phase = {phase["id"]: [] for phase in shown["phases"]}
@@ -74,6 +82,8 @@ def checklist_page(id: str, errors: list[str] | None = None, status: int = 200):
             "items_by_phase": items_by_phase,
             "status_label": status_labels()[shown["status"]],
             "errors": errors or [],
+            "publication_errors": publication_errors or [],
+            "unpublish_comment": unpublish_comment,
             "history_events": {
                 "confirmed": toolkit._("confirmed"),
                 "unconfirmed": toolkit._("withdrew the confirmation of"),
@@ -127,7 +137,7 @@ def publish(id: str):
     try:
         toolkit.get_action("gbg_dataset_publish")(_context(), {"id": dataset["id"]})
     except toolkit.ValidationError as error:
-        return checklist_page(id, errors=_errors(error), status=400)
+        return checklist_page(id, publication_errors=_errors(error), status=400)
     except toolkit.NotAuthorized:
         return toolkit.abort(403, toolkit._("Only the dataset's editors may see and change its checklist"))
     toolkit.h.flash_success(toolkit._("The dataset is now public."))
@@ -136,16 +146,18 @@ def publish(id: str):
 
 def unpublish(id: str):
     dataset = _dataset_or_abort(id)
+    comment = toolkit.request.form.get("comment") or ""
     if toolkit.request.form.get("confirm") != "1":
         return checklist_page(
-            id, errors=[toolkit._("Tick the box to confirm that the dataset shall stop being public.")], status=400
+            id,
+            publication_errors=[toolkit._("Tick the box to confirm that the dataset shall stop being public.")],
+            status=400,
+            unpublish_comment=comment,
         )
     try:
-        toolkit.get_action("gbg_dataset_unpublish")(
-            _context(), {"id": dataset["id"], "comment": toolkit.request.form.get("comment") or None}
-        )
+        toolkit.get_action("gbg_dataset_unpublish")(_context(), {"id": dataset["id"], "comment": comment or None})
     except toolkit.ValidationError as error:
-        return checklist_page(id, errors=_errors(error), status=400)
+        return checklist_page(id, publication_errors=_errors(error), status=400, unpublish_comment=comment)
     except toolkit.NotAuthorized:
         return toolkit.abort(403, toolkit._("Only the dataset's editors may see and change its checklist"))
     toolkit.h.flash_success(toolkit._("The dataset is no longer public. It is private to its organisation."))
