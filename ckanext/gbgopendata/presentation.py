@@ -105,8 +105,6 @@ def render_datetime(
         return date
     import datetime
 
-    from flask_babel import format_time
-
     from ckan.plugins.toolkit import h
 
     moment = h.date_str_to_datetime(datetime_) if isinstance(datetime_, str) else datetime_
@@ -114,4 +112,9 @@ def render_datetime(
         return date
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)  # CKAN stores UTC
-    return f"{date} {format_time(moment, 'HH:mm')}"
+    # Date and time in ckan.display_timezone (flask-babel would write the
+    # date in its own timezone, UTC, so 00:36 in Göteborg was the day before).
+    from babel.dates import format_date
+
+    local = moment.astimezone(h.get_display_timezone())
+    return f"{format_date(local.date(), format='long', locale='sv')} {local:%H:%M}"

@@ -246,3 +246,15 @@ def test_dates_with_hours_are_written_the_visitors_way(app, lang, expected):
     with app.flask_app.test_request_context("/", environ_overrides={"CKAN_LANG": lang, "CKAN_LANG_IS_DEFAULT": lang == "sv"}):
         assert h.render_datetime(datetime.datetime(2026, 11, 28, 21, 36), with_hours=True) == expected
         assert h.render_datetime("2026-11-28T21:36:00", with_hours=True) == expected
+
+
+@pytest.mark.ckan_config("ckan.display_timezone", "Europe/Stockholm")
+def test_swedish_times_are_in_the_display_timezone_as_the_date_is(app):
+    """23:36 UTC on 28 November is 00:36 on 29 November in Göteborg: date and
+    time both in ckan.display_timezone."""
+    import datetime
+
+    from ckan.plugins.toolkit import h
+
+    with app.flask_app.test_request_context("/", environ_overrides={"CKAN_LANG": "sv", "CKAN_LANG_IS_DEFAULT": True}):
+        assert h.render_datetime(datetime.datetime(2026, 11, 28, 23, 36), with_hours=True) == "29 november 2026 00:36"
