@@ -32,6 +32,9 @@ class Row:
     license: str
     status: str
     missing: list[str]
+    # Everything is done but what only the organisation's admin confirms
+    # (the information owner's approval): the admin's turn.
+    awaiting_approval: bool
     changed_at: datetime.datetime | None
     changed_by: str
     phases_incomplete: set[str] = field(default_factory=set)
@@ -103,6 +106,11 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
                 license=licence.short_title if licence else (pkg.license_id or ""),
                 status=status,
                 missing=[item_state.item.id for item_state in state.incomplete_required()],
+                awaiting_approval=status == "draft"
+                and pkg.state == "active"
+                and not rule.standing_blockers(dataset)
+                and bool(state.incomplete_required())
+                and all(item_state.item.confirmed_by == "admin" for item_state in state.incomplete_required()),
                 changed_at=changed_at,
                 changed_by=changed_by or "",
                 phases_incomplete={

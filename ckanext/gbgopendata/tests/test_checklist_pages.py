@@ -299,3 +299,15 @@ def test_a_refused_unpublishing_is_explained_next_to_the_button_and_keeps_the_co
     assert "Klassning: konfidentialitet / riktighet / tillgänglighet" in _page(
         app, f"/organization/{organization['name']}/publicering", editor
     ).select_one(".gbg-overview-legend").get_text()
+
+
+def test_the_overview_shows_which_drafts_await_the_admins_approval(app, organization, editor, admin):
+    waiting = draft(editor, organization, name="vantar")
+    confirm(editor, waiting["id"], editor_items())
+    draft(editor, organization, name="pabörjad".replace("ö", "o"))
+    page = _page(app, f"/organization/{organization['name']}/publicering", admin)
+    badges = {
+        row["data-dataset"]: row.select_one(".gbg-awaiting-approval") is not None for row in page.select("tr[data-dataset]")
+    }
+    assert badges == {"vantar": True, "paborjad": False}
+    assert "Väntar på administratörens godkännande" in page.select_one("tr[data-dataset=vantar]").get_text()
