@@ -215,7 +215,7 @@ def _item_named(item: Any, lang: str) -> str:
 
 
 def checklist_blockers(
-    dataset: Mapping[str, Any], *, stored: Mapping[str, Any] | None = None
+    dataset: Mapping[str, Any], *, stored: Mapping[str, Any] | None = None, state: Any = None
 ) -> list[PublicationBlocker]:
     """Condition 3: the publication checklist (checklist/). A dataset is
     made public only when every required item is done. A dataset that is
@@ -224,7 +224,7 @@ def checklist_blockers(
     confirmed item makes it private instead (gbg_checklist_update). A
     dataset published before its checklist was complete is not hidden by
     this condition: the overviews and publication-check list it."""
-    state = checklist.evaluate(dataset)
+    state = state or checklist.evaluate(dataset)
     blockers = []
     if stored is not None and not stored.get("private"):
         held = checklist.evaluate(stored, confirmations={}, checklist=state.checklist)
@@ -284,14 +284,16 @@ def publication_blockers(
     *,
     stored: Mapping[str, Any] | None = None,
     open_licenses: Collection[str] | None = None,
+    state: Any = None,
 ) -> list[PublicationBlocker]:
     """Every condition that keeps `dataset` from being public; empty when it
     may be public. `stored` is the dataset as stored before the save that
     is being checked (None: a new dataset, or a question without a save);
     `open_licenses` defaults to the configured
-    ckanext.gbgopendata.open_licenses."""
+    ckanext.gbgopendata.open_licenses; `state` is the dataset's checklist
+    (checklist.evaluate) when the caller has it already."""
     blockers = standing_blockers(dataset, open_licenses=open_licenses)
-    blockers.extend(checklist_blockers(dataset, stored=stored))
+    blockers.extend(checklist_blockers(dataset, stored=stored, state=state))
     return blockers
 
 

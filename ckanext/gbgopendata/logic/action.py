@@ -99,13 +99,13 @@ def _record_bulk_publication(context: dict, before: dict[str, tuple[bool, int | 
         return
     model.Session.expire_all()
     last = gbg_model.last_checklist_events(list(before))
-    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    user_id = publication.acting_user_id(context)
     recorded = False
     for pkg in model.Session.query(model.Package).filter(model.Package.id.in_(list(before))):
         was_private, last_event = before[pkg.id]
         if bool(pkg.private) == was_private or (last.get(pkg.id) or {}).get("id") != last_event:
             continue
-        gbg_model.record_checklist_event(pkg.id, "unpublished" if pkg.private else "published", user.id if user else None)
+        gbg_model.record_checklist_event(pkg.id, "unpublished" if pkg.private else "published", user_id)
         recorded = True
     if recorded:
         model.repo.commit()
@@ -178,8 +178,7 @@ def _after_a_direct_move(context: dict, data_dict: dict, old_owner: str | None, 
     pkg = model.Package.get(data_dict.get("id") or "")
     if pkg is None or not old_owner or pkg.owner_org == old_owner:
         return
-    user = model.User.get(context.get("user") or "") if context.get("user") else None
-    user_id = user.id if user else None
+    user_id = publication.acting_user_id(context)
     publication.withdraw_admin_confirmations(pkg.id, user_id)
     if was_public:
         pkg.private = True

@@ -44,9 +44,9 @@ def _without_control_characters(text: str) -> bool:
 
 
 def _locked(pkg: model.Package) -> model.Package:
-    # As a save does (publication._locked_package): ticks, publishing and
+    # As a save does (publication.locked_package): ticks, publishing and
     # unpublishing of one dataset are decided one after the other.
-    return publication._locked_package(pkg.id)
+    return publication.locked_package(pkg.id)
 
 
 def _user(context: dict) -> model.User | None:
@@ -103,10 +103,15 @@ def _reason_text(reason: str | None, state: checklist.State, lang: str) -> str:
     return reason
 
 
-def dataset_status(pkg_dict: dict, state: checklist.State | None = None) -> str:
-    state = state or checklist.evaluate(pkg_dict)
-    publishable = not rule.publication_blockers(pkg_dict)
-    return checklist.status(bool(pkg_dict.get("private")), state, publishable)
+def dataset_status(dataset: Any, state: checklist.State | None = None) -> str:
+    """Where a dataset (package_show output or rule.dataset_from_model)
+    stands: draft, ready, public or public_incomplete. One left
+    half-created in CKAN's form (state draft) is a draft."""
+    state = state or checklist.evaluate(dataset)
+    if (dataset.get("state") or "active") != "active":
+        return "draft"
+    publishable = not rule.publication_blockers(dataset, state=state)
+    return checklist.status(bool(dataset.get("private")), state, publishable)
 
 
 @toolkit.side_effect_free
@@ -122,7 +127,7 @@ def gbg_checklist_show(context, data_dict):
     )
     state = checklist.evaluate(dataset)
     private = bool(dataset.get("private"))
-    blockers = rule.publication_blockers(dataset) if private else []
+    blockers = rule.publication_blockers(dataset, state=state) if private else []
     events = gbg_model.checklist_events(pkg.id)
     names = _user_names(
         {event["user_id"] for event in events if event["user_id"]}
@@ -158,8 +163,7 @@ def gbg_checklist_show(context, data_dict):
         "id": pkg.id,
         "name": pkg.name,
         "private": private,
-        # A dataset left half-created in CKAN's form (state draft) is a draft.
-        "status": "draft" if pkg.state != "active" else checklist.status(private, state, not blockers),
+        "status": dataset_status(dataset, state),
         "complete": state.complete,
         "may_publish": private and not blockers and pkg.state == "active",
         "blockers": [
@@ -334,8 +338,7 @@ def gbg_checklist_update(context, data_dict):
     current = checklist.current()
     changes = _changes(data_dict, pkg, context, current)
     pkg = _locked(pkg)
-    user = _user(context)
-    user_id = user.id if user else None
+    user_id = publication.acting_user_id(context)
     stored = gbg_model.checklist_confirmations(pkg.id)
     unticked_required = None
     for change in changes:

@@ -18,6 +18,7 @@ from ckan.plugins import plugin_loaded
 
 from ckanext.gbgopendata import checklist, classification, languages, licenses, publishers, rule
 from ckanext.gbgopendata import model as gbg_model
+from ckanext.gbgopendata.logic import checklist as checklist_actions
 
 
 @dataclass
@@ -81,8 +82,8 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
     for pkg in packages:
         dataset = rule.dataset_from_model(pkg)
         state = checklist.evaluate(dataset, confirmations[pkg.id], checklist=current)
-        publishable = not rule.standing_blockers(dataset) and state.complete
-        status = "draft" if pkg.state == "draft" else checklist.status(bool(pkg.private), state, publishable)
+        status = checklist_actions.dataset_status(dataset, state)
+        missing = state.incomplete_required()
         changed_at, changed_by = pkg.metadata_modified, None
         if pkg.id in activities:
             changed_at, changed_by = activities[pkg.id]
@@ -105,12 +106,12 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
                 progress=progress,
                 license=licence.short_title if licence else (pkg.license_id or ""),
                 status=status,
-                missing=[item_state.item.id for item_state in state.incomplete_required()],
+                missing=[item_state.item.id for item_state in missing],
                 awaiting_approval=status == "draft"
                 and pkg.state == "active"
-                and not rule.standing_blockers(dataset)
-                and bool(state.incomplete_required())
-                and all(item_state.item.confirmed_by == "admin" for item_state in state.incomplete_required()),
+                and bool(missing)
+                and all(item_state.item.confirmed_by == "admin" for item_state in missing)
+                and not rule.standing_blockers(dataset),
                 changed_at=changed_at,
                 changed_by=changed_by or "",
                 phases_incomplete={

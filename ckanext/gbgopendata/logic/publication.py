@@ -68,7 +68,7 @@ def _refuse_unknown_type(dataset_type: Any) -> None:
         )
 
 
-def _locked_package(id_or_name: str) -> model.Package | None:
+def locked_package(id_or_name: str) -> model.Package | None:
     """The stored dataset, its row locked until this save commits or rolls
     back: a concurrent save of the same dataset waits, and then reads what
     this one wrote (no save decides on a state another is changing)."""
@@ -112,7 +112,7 @@ def prepare_save(context: dict, data_dict: dict, *, creating: bool) -> dict:
         if "type" in data_dict:
             _refuse_unknown_type(data_dict["type"])
     else:
-        pkg = _locked_package(data_dict.get("id") or data_dict.get("name") or "")
+        pkg = locked_package(data_dict.get("id") or data_dict.get("name") or "")
         if pkg is not None:
             # Who may write is answered before what is written; CKAN's check
             # of the groups wants the stored dataset in the context.
@@ -267,7 +267,9 @@ def _resulting_private(data: dict, context: dict) -> bool:
     return stored["private"] if stored else False
 
 
-def _acting_user_id(context: dict) -> str | None:
+def acting_user_id(context: dict) -> str | None:
+    """The id of the user a write acts for (None for an anonymous or
+    unknown one): the history and change log record it."""
     user = context.get("auth_user_obj")
     if getattr(user, "id", None) and not getattr(user, "is_anonymous", False):
         return user.id
@@ -309,7 +311,7 @@ def gbgopendata_classification_stamp(key, data, errors, context):
             stamps["classification_date"] = (
                 datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
             )
-            user_id = _acting_user_id(context)
+            user_id = acting_user_id(context)
             if user_id:
                 stamps["classified_by"] = user_id
     else:
@@ -367,7 +369,7 @@ def record_level_changes(context: dict, dataset_id: str) -> None:
     save["level_changes"] = {}
     from ckanext.gbgopendata import model as gbg_model
 
-    gbg_model.record_classification_changes(dataset_id, changes, _acting_user_id(context))
+    gbg_model.record_classification_changes(dataset_id, changes, acting_user_id(context))
 
 
 # Context key: why a save that makes the dataset private is an automatic
@@ -389,7 +391,7 @@ def record_publication_change(context: dict, dataset_id: str, private: bool) -> 
         return
     from ckanext.gbgopendata import model as gbg_model
 
-    user_id = _acting_user_id(context)
+    user_id = acting_user_id(context)
     if not private:
         gbg_model.record_checklist_event(dataset_id, "published", user_id)
     elif save.get("raised_level") is not None:
@@ -431,7 +433,7 @@ def withdraw_approvals_on_move(context: dict, dataset_id: str, owner_org: str | 
     stored = save.get("stored")
     if not stored or not stored.get("owner_org") or stored["owner_org"] == owner_org:
         return
-    withdraw_admin_confirmations(dataset_id, _acting_user_id(context))
+    withdraw_admin_confirmations(dataset_id, acting_user_id(context))
 
 
 def withdraw_admin_confirmations(dataset_id: str, user_id: str | None) -> None:

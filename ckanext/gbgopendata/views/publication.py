@@ -15,6 +15,7 @@ from ckan import authz, model
 from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import checklist, languages
+from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import overview
 
 blueprint = Blueprint("gbgopendata_publication", __name__)
@@ -324,10 +325,6 @@ def gbgopendata_may_run_publishing(organization_id: str) -> bool:
 def gbgopendata_publication_status(pkg_dict: dict[str, Any]) -> str:
     """Template helper: the dataset's status in the publishing process, in
     the visitor's language (for those who may see its checklist)."""
-    from ckanext.gbgopendata.logic import checklist as checklist_actions
-
-    if pkg_dict.get("state") == "draft":
-        return toolkit._("Draft")
     return status_labels()[checklist_actions.dataset_status(pkg_dict)]
 
 
