@@ -61,8 +61,12 @@ fails the test on a 5xx, naming the request and quoting the server log):
   visible elements' placeholders, titles, aria-labels, alt texts and button
   values;
 - ``find(css)``, ``find_all(css)``, ``wait_for(css, timeout=10)``,
-  ``fill(css, text)``, ``click(css)`` (then checks for a 5xx), ``path``,
-  ``title``, ``driver`` (the Selenium WebDriver, for anything else).
+  ``fill(css, text)``, ``click(css)`` (then checks for a 5xx), ``check(css)``
+  (choose a radio button or tick a checkbox), ``path``, ``title``, ``driver``
+  (the Selenium WebDriver, for anything else).
+
+``trafikkontoret_publishers(organization)`` gives the walks' editor and admin
+(password ``PASSWORD``) and describes the organisation in both languages.
 
 The plugins must be loaded before the database is reset (the reset applies
 the activity plugin's migrations), and the fixtures that create data
@@ -100,6 +104,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+
+from ckanext.gbgopendata.tests.helpers import derived_ini_text, organization_member
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -144,43 +150,10 @@ def _free_port() -> int:
 
 
 def _derived_ini(original: Path, site_url: str, settings: dict[str, str] | None = None) -> str:
-    # CKAN reads the chain original -> this file; `here` is resolved per file.
-    # Logging: CKAN applies a file's logging only when it has all three
-    # sections, so this file configures all of it; werkzeug at INFO writes
-    # the access lines the 500 check reads.
-    return f"""\
-# Written by ckanext/gbgopendata/tests/browser.py for the browser tests' server.
-[app:main]
-use = config:{original}
-ckan.site_url = {site_url}
-{"".join(f"{key} = {value}" + chr(10) for key, value in (settings or {}).items())}
-[loggers]
-keys = root, werkzeug
-
-[handlers]
-keys = console
-
-[formatters]
-keys = generic
-
-[logger_root]
-level = WARN
-handlers = console
-
-[logger_werkzeug]
-qualname = werkzeug
-handlers =
-level = INFO
-
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-
-[formatter_generic]
-format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
-"""
+    # werkzeug at INFO writes the access lines the 500 check reads.
+    return "# Written by ckanext/gbgopendata/tests/browser.py for the browser tests' server.\n" + derived_ini_text(
+        original, {"ckan.site_url": site_url, **(settings or {})}, loggers_at_info=("werkzeug",)
+    )
 
 
 class LiveServer:
@@ -403,6 +376,14 @@ class Browser:
         self._wait_for_navigation(old)
         self.server.assert_no_server_error(mark, f"after clicking {css}")
 
+    def check(self, css: str) -> None:
+        """Choose a radio button or tick a checkbox, as a click on its label
+        does (the label covers the round button), and fail unless it is."""
+        element = self.find(css)
+        if not element.is_selected():
+            self.driver.execute_script("arguments[0].click();", element)
+        assert element.is_selected(), css
+
     def _wait_for_navigation(self, old_html, timeout: float = PAGE_LOAD_TIMEOUT) -> None:
         from selenium.common.exceptions import StaleElementReferenceException
 
@@ -611,6 +592,24 @@ def new_browser(request, live_server, browser_artifacts) -> Iterator[Any]:
 @pytest.fixture
 def browser(new_browser) -> Browser:
     return new_browser()
+
+
+def trafikkontoret_publishers(organization: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The walks' people: an editor and an admin (the information owner's
+    side) of `organization`, who log in with PASSWORD, and the organisation
+    described in Swedish and English as the city describes it (the
+    factory's text is random English, which the language checks catch)."""
+    from ckan.tests import helpers as ckan_helpers
+
+    site_user = ckan_helpers.call_action("get_site_user")["name"]
+    ckan_helpers.call_action(
+        "organization_patch", context={"ignore_auth": True, "user": site_user}, id=organization["id"], description="",
+        description_translated={"sv": "Trafikkontoret ansvarar för gator, trafik och parkering.",
+                                "en": "The Urban Transport Administration is responsible for streets, traffic and parking."},
+    )
+    editor = organization_member(organization, "editor", password=PASSWORD, image_url="", fullname="Anna Redaktör")
+    admin = organization_member(organization, "admin", password=PASSWORD, image_url="", fullname="Erik Informationsägare")
+    return editor, admin
 
 
 # --- hooks (conftest.py imports them) -------------------------------------------------

@@ -64,31 +64,26 @@ def organization_member(organization: dict[str, Any], role: str, **user_fields: 
     return user
 
 
-# CKAN 2.11 reads a config file's logging only when it has these sections,
-# and fails (KeyError 'formatters') on a file that has none.
-_LOGGING = """
-[loggers]
-keys = root
-
-[handlers]
-keys = console
-
-[formatters]
-keys = generic
-
-[logger_root]
-level = WARN
-handlers = console
-
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-
-[formatter_generic]
-format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
-"""
+def derived_ini_text(original: Any, settings: dict[str, str], loggers_at_info: tuple[str, ...] = ()) -> str:
+    """A config file that is `original` (CKAN reads the chain; `here` is
+    resolved per file) with `settings` changed. It has all of the logging
+    sections: CKAN applies a file's logging only when it has them all, and
+    CKAN 2.11 fails (KeyError 'formatters') on a file that has none.
+    `loggers_at_info` are logged at INFO (werkzeug: the access lines)."""
+    lines = ["[app:main]", f"use = config:{original}", *(f"{key} = {value}" for key, value in settings.items())]
+    logging = [
+        "[loggers]", "keys = " + ", ".join(("root", *loggers_at_info)), "",
+        "[handlers]", "keys = console", "",
+        "[formatters]", "keys = generic", "",
+        "[logger_root]", "level = WARN", "handlers = console", "",
+    ]
+    for name in loggers_at_info:
+        logging += [f"[logger_{name}]", f"qualname = {name}", "handlers =", "level = INFO", ""]
+    logging += [
+        "[handler_console]", "class = StreamHandler", "args = (sys.stderr,)", "level = NOTSET", "formatter = generic", "",
+        "[formatter_generic]", "format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s",
+    ]
+    return "\n".join(lines) + "\n\n" + "\n".join(logging) + "\n"
 
 
 def derived_ini(path: Any, **settings: str) -> Any:
@@ -100,6 +95,5 @@ def derived_ini(path: Any, **settings: str) -> Any:
     from ckan.plugins import toolkit
 
     original = Path(toolkit.config["__file__"]).resolve()
-    lines = [f"[app:main]", f"use = config:{original}"] + [f"{key} = {value}" for key, value in settings.items()]
-    Path(path).write_text("\n".join(lines) + "\n" + _LOGGING, "utf-8")
+    Path(path).write_text(derived_ini_text(original, settings), "utf-8")
     return path

@@ -6,13 +6,11 @@ Screenshots of every step are kept as test artifacts."""
 from __future__ import annotations
 
 import pytest
-from ckan.tests import helpers as ckan_helpers
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from ckanext.gbgopendata.tests.browser import PASSWORD
+from ckanext.gbgopendata.tests.browser import PASSWORD, trafikkontoret_publishers
 from ckanext.gbgopendata.tests.checklist_helpers import DEFAULT_CHECKLIST, editor_items
-from ckanext.gbgopendata.tests.helpers import organization_member
 
 pytestmark = [pytest.mark.usefixtures("with_plugins"), DEFAULT_CHECKLIST]
 
@@ -25,23 +23,8 @@ def live_server(portal_server):
     return portal_server
 
 
-def _tick(browser, item_id):
-    checkbox = browser.find(f"#confirm-{item_id}")
-    if not checkbox.is_selected():
-        browser.driver.execute_script("arguments[0].click();", checkbox)
-    assert checkbox.is_selected()
-
-
 def test_an_editor_and_the_admin_take_a_new_dataset_from_draft_to_public(live_server, new_browser, organization):
-    # The organisation as the city describes it (the factory's text is random English).
-    ckan_helpers.call_action(
-        "organization_patch", context={"ignore_auth": True, "user": ckan_helpers.call_action("get_site_user")["name"]},
-        id=organization["id"], description="",
-        description_translated={"sv": "Trafikkontoret ansvarar för gator, trafik och parkering.",
-                                "en": "The Urban Transport Administration is responsible for streets, traffic and parking."},
-    )
-    editor = organization_member(organization, "editor", password=PASSWORD, image_url="", fullname="Anna Redaktör")
-    admin = organization_member(organization, "admin", password=PASSWORD, image_url="", fullname="Erik Informationsägare")
+    editor, admin = trafikkontoret_publishers(organization)
 
     # --- the editor creates the dataset ---------------------------------------------
     browser = new_browser("redaktor")
@@ -57,8 +40,7 @@ def test_an_editor_and_the_admin_take_a_new_dataset_from_draft_to_public(live_se
     browser.fill("#field-contact-0-name", "Trafikkontoret, öppna data")
     browser.fill("#field-contact-0-email", "opendata@trafikkontoret.goteborg.se")
     for aspect in ("confidentiality", "integrity", "availability"):
-        # as a click on the choice (its label covers the round button)
-        browser.driver.execute_script("arguments[0].click();", browser.find(f"#field-{aspect}_level-0"))
+        browser.check(f"#field-{aspect}_level-0")
     assert Select(browser.find("#field-private")).first_selected_option.get_attribute("value") == "True"
     browser.screenshot("dataset-form")
     browser.click("form#dataset-edit button[name=save]")
@@ -84,7 +66,7 @@ def test_an_editor_and_the_admin_take_a_new_dataset_from_draft_to_public(live_se
     browser.screenshot("checklist-new")
 
     for item_id in editor_items():
-        _tick(browser, item_id)
+        browser.check(f"#confirm-{item_id}")
     browser.fill("#comment-tested", "Länken och CSV-filen testade i Excel och LibreOffice.")
     assert not browser.find("#confirm-owner_approval").is_enabled()  # the information owner's decision
     browser.click("form.gbg-checklist button[name=save]")
@@ -108,7 +90,7 @@ def test_an_editor_and_the_admin_take_a_new_dataset_from_draft_to_public(live_se
     assert row.get_attribute("data-status") == "draft"
     owner.screenshot("overview-before")
     owner.goto("/dataset/gang-och-cykelbanor/checklist")
-    _tick(owner, "owner_approval")
+    owner.check("#confirm-owner_approval")
     owner.fill("#comment-owner_approval", "Beslut 2026-11-29, dnr 0123/26")
     owner.click("form.gbg-checklist button[name=save]")
     owner.wait_for("#publish")

@@ -14,9 +14,8 @@ import pytest
 from ckan.tests import helpers as ckan_helpers
 
 from ckanext.gbgopendata.tests import page_language
-from ckanext.gbgopendata.tests.browser import PASSWORD
+from ckanext.gbgopendata.tests.browser import PASSWORD, trafikkontoret_publishers
 from ckanext.gbgopendata.tests.checklist_helpers import DEFAULT_CHECKLIST, admin_items, editor_items
-from ckanext.gbgopendata.tests.helpers import organization_member
 
 pytestmark = [pytest.mark.usefixtures("with_plugins"), DEFAULT_CHECKLIST]
 
@@ -52,21 +51,8 @@ def _check(browser, lang, step, also=()):
     assert raw == [], f"{step}: raw values shown: {raw}"
 
 
-def _choose(browser, css):
-    # a click on the choice (its label covers the round button)
-    browser.driver.execute_script("arguments[0].click();", browser.find(css))
-
-
 def test_the_publishers_path_in_swedish(live_server, new_browser, organization):
-    # The organisation as the city describes it (the factory's text is random English).
-    ckan_helpers.call_action(
-        "organization_patch", context={"ignore_auth": True, "user": ckan_helpers.call_action("get_site_user")["name"]},
-        id=organization["id"], description="",
-        description_translated={"sv": "Trafikkontoret ansvarar för gator, trafik och parkering.",
-                                "en": "The Urban Transport Administration is responsible for streets, traffic and parking."},
-    )
-    editor = organization_member(organization, "editor", password=PASSWORD, image_url="", fullname="Anna Redaktör")
-    admin = organization_member(organization, "admin", password=PASSWORD, image_url="", fullname="Erik Informationsägare")
+    editor, admin = trafikkontoret_publishers(organization)
 
     visitor = new_browser("besokare")
     visitor.goto("/")
@@ -89,14 +75,14 @@ def test_the_publishers_path_in_swedish(live_server, new_browser, organization):
     browser.fill("#field-notes_translated-en", NOTES_EN)
     browser.fill("#field-contact-0-name", "Trafikkontoret, öppna data")
     browser.fill("#field-contact-0-email", "opendata@trafikkontoret.goteborg.se")
-    _choose(browser, "#field-confidentiality_level-1")
-    _choose(browser, "#field-integrity_level-1")
-    _choose(browser, "#field-availability_level-1")
+    browser.check("#field-confidentiality_level-1")
+    browser.check("#field-integrity_level-1")
+    browser.check("#field-availability_level-1")
     # Level 1 is explained at once, next to the field.
     note = browser.find("#field-confidentiality_level-note")
     assert note.is_displayed() and "När du sparar blir datamängden privat." in note.text, note.text
     _check(browser, "sv", "dataset-form-level-1")
-    _choose(browser, "#field-confidentiality_level-0")
+    browser.check("#field-confidentiality_level-0")
     _check(browser, "sv", "dataset-form")
     browser.click("form#dataset-edit button[name=save]")
     browser.wait_for("form#resource-edit")
@@ -119,16 +105,14 @@ def test_the_publishers_path_in_swedish(live_server, new_browser, organization):
     name = browser.path.split("/")[2]
     _check(browser, "sv", "checklist")
     for item_id in editor_items():
-        checkbox = browser.find(f"#confirm-{item_id}")
-        if not checkbox.is_selected():
-            browser.driver.execute_script("arguments[0].click();", checkbox)
+        browser.check(f"#confirm-{item_id}")
     browser.click("form.gbg-checklist button[name=save]")
 
     owner = new_browser("informationsagare")
     owner.login(admin["name"], PASSWORD)
     owner.goto(f"/dataset/{name}/checklist")
     for item_id in admin_items():
-        owner.driver.execute_script("arguments[0].click();", owner.find(f"#confirm-{item_id}"))
+        owner.check(f"#confirm-{item_id}")
     owner.click("form.gbg-checklist button[name=save]")
     owner.click("#publish")
     assert "Datamängden är nu offentlig." in owner.visible_text()
@@ -154,7 +138,7 @@ def test_the_publishers_path_in_swedish(live_server, new_browser, organization):
 
     # Raising confidentiality makes it private, and the publisher is told.
     browser.goto(f"/dataset/edit/{name}")
-    _choose(browser, "#field-confidentiality_level-1")
+    browser.check("#field-confidentiality_level-1")
     browser.click("form#dataset-edit button[name=save]")
     text = browser.visible_text()
     assert "Datamängden har gjorts privat" in text, text[:2000]
