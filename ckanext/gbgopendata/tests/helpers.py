@@ -97,3 +97,25 @@ def derived_ini(path: Any, **settings: str) -> Any:
     original = Path(toolkit.config["__file__"]).resolve()
     Path(path).write_text(derived_ini_text(original, settings), "utf-8")
     return path
+
+
+def form_values(form: Any) -> list[tuple[str, str]]:
+    """What a browser sends for a form (BeautifulSoup) as it stands, submit
+    buttons aside: (name, value) pairs in order."""
+    values = []
+    for field in form.find_all(["input", "select", "textarea"]):
+        name = field.get("name")
+        if not name or field.has_attr("disabled"):
+            continue
+        if field.name == "input":
+            kind = field.get("type", "text")
+            if kind in ("radio", "checkbox") and not field.has_attr("checked") or kind in ("submit", "button", "file"):
+                continue
+            values.append((name, field.get("value", "")))
+        elif field.name == "select":
+            options = field.find_all("option")
+            chosen = [o for o in options if o.has_attr("selected")] or options[:1]
+            values.extend((name, option.get("value", option.get_text())) for option in chosen)
+        else:
+            values.append((name, field.get_text()))
+    return values

@@ -19,7 +19,7 @@ from ckanext.gbgopendata.tests.checklist_helpers import (
     published,
     ready,
 )
-from ckanext.gbgopendata.tests.helpers import dataset_fields, organization_member
+from ckanext.gbgopendata.tests.helpers import dataset_fields, form_values, organization_member
 
 pytestmark = [pytest.mark.usefixtures("with_plugins"), DEFAULT_CHECKLIST]
 
@@ -65,19 +65,7 @@ def test_the_checklist_page_in_english(app, organization, editor):
 
 
 def _form_of(page):
-    form = page.select_one("form.gbg-checklist")
-    data = {}
-    for field in form.select("input, textarea"):
-        if field.has_attr("disabled") or not field.get("name"):
-            continue
-        if field.get("type") == "checkbox":
-            if field.has_attr("checked"):
-                data[field["name"]] = field.get("value", "1")
-        elif field.name == "textarea":
-            data[field["name"]] = field.get_text()
-        else:
-            data[field["name"]] = field.get("value", "")
-    return data
+    return dict(form_values(page.select_one("form.gbg-checklist")))
 
 
 def test_ticking_on_the_page_saves_only_what_the_person_changed(app, organization, editor):

@@ -16,6 +16,7 @@ from ckanext.gbgopendata.tests.helpers import (
     reset_database,
     OPEN_CLASSIFICATION,
     dataset_fields,
+    form_values,
     organization_fields,
     organization_member,
     resource_fields,
@@ -61,29 +62,6 @@ def _get(world, url: str, viewer: str | None = None, status: int = 200) -> Beaut
     response = world["app"].get(url, headers=headers)
     assert response.status_code == status, url
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def _form_values(form) -> list[tuple[str, str]]:
-    """What a browser would send for `form` as it stands."""
-    values = []
-    for field in form.find_all(["input", "select", "textarea"]):
-        name = field.get("name")
-        if not name or field.has_attr("disabled"):
-            continue
-        if field.name == "input":
-            kind = field.get("type", "text")
-            if kind in ("radio", "checkbox") and not field.has_attr("checked"):
-                continue
-            if kind in ("submit", "button", "file"):
-                continue
-            values.append((name, field.get("value", "")))
-        elif field.name == "select":
-            options = field.find_all("option")
-            chosen = [o for o in options if o.has_attr("selected")] or options[:1]
-            values.extend((name, option.get("value", option.get_text())) for option in chosen)
-        else:
-            values.append((name, field.get_text()))
-    return values
 
 
 class TestTheClassificationSection:
@@ -163,7 +141,7 @@ class TestSavingThroughTheForm:
     def test_publishing_a_level_1_dataset_is_refused_with_the_rule_and_nothing_is_stored(self, world):
         # Without JavaScript the form still offers "Public": the server decides.
         page = _get(world, "/dataset/new", "editor")
-        form = dict(_form_values(page.select_one("form#dataset-edit")))
+        form = dict(form_values(page.select_one("form#dataset-edit")))
         form.update(
             {
                 "title_translated-sv": "Skyddade adresser",
@@ -192,7 +170,7 @@ class TestSavingThroughTheForm:
         dataset = _dataset(world, private=False, level="0")
         headers = {"Authorization": world["editor"]["token"]}
         page = _get(world, f"/dataset/edit/{dataset['name']}", "editor")
-        form = [(k, v) for k, v in _form_values(page.select_one("form#dataset-edit")) if k != "confidentiality_level"]
+        form = [(k, v) for k, v in form_values(page.select_one("form#dataset-edit")) if k != "confidentiality_level"]
         form += [("confidentiality_level", "1"), ("save", "")]
         assert ("private", "False") in form  # the editor left "Public" as it was
         form = MultiDict(form)
@@ -218,7 +196,7 @@ class TestSavingThroughTheForm:
         dataset = _dataset(world, private=False, level="0")
         headers = {"Authorization": world["editor"]["token"]}
         page = _get(world, f"/en/dataset/edit/{dataset['name']}", "editor")
-        form = [(k, v) for k, v in _form_values(page.select_one("form#dataset-edit")) if k != "confidentiality_level"]
+        form = [(k, v) for k, v in form_values(page.select_one("form#dataset-edit")) if k != "confidentiality_level"]
         form += [("confidentiality_level", "2"), ("save", "")]
         form = MultiDict(form)
 

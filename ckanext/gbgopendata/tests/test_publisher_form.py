@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 import ckan.model as model
 from ckan.tests import helpers
 
-from ckanext.gbgopendata.tests.helpers import OPEN_CLASSIFICATION, dataset_fields, resource_fields
+from ckanext.gbgopendata.tests.helpers import OPEN_CLASSIFICATION, dataset_fields, form_values, resource_fields
 
 RULE_SV = "Endast information med konfidentialitet nivå 0 får publiceras öppet"
 RULE_EN = "Only information at confidentiality level 0 may be published openly"
@@ -39,30 +39,9 @@ def _dataset(editor, organization, private: bool, level: str = "0") -> dict:
     )
 
 
-def _form_values(form) -> list[tuple[str, str]]:
-    """What a browser sends for `form` as it stands (submit buttons aside)."""
-    values = []
-    for field in form.find_all(["input", "select", "textarea"]):
-        name = field.get("name")
-        if not name or field.has_attr("disabled"):
-            continue
-        if field.name == "input":
-            kind = field.get("type", "text")
-            if kind in ("radio", "checkbox") and not field.has_attr("checked") or kind in ("submit", "button", "file"):
-                continue
-            values.append((name, field.get("value", "")))
-        elif field.name == "select":
-            options = field.find_all("option")
-            chosen = [o for o in options if o.has_attr("selected")] or options[:1]
-            values.extend((name, option.get("value", option.get_text())) for option in chosen)
-        else:
-            values.append((name, field.get_text()))
-    return values
-
-
 def _edited(app, editor, dataset, prefix="", **changes) -> MultiDict:
     page = _page(app.get(f"{prefix}/dataset/edit/{dataset['name']}", headers={"Authorization": editor["token"]}))
-    form = [(key, value) for key, value in _form_values(page.select_one("form#dataset-edit")) if key not in changes]
+    form = [(key, value) for key, value in form_values(page.select_one("form#dataset-edit")) if key not in changes]
     return MultiDict(form + list(changes.items()) + [("save", "")])
 
 
@@ -124,7 +103,7 @@ def test_saving_a_private_dataset_at_a_higher_level_tells_nothing(app, editor, o
 
 def _refused_new_dataset(app, editor, organization, prefix):
     new = _page(app.get(f"{prefix}/dataset/new", headers={"Authorization": editor["token"]}))
-    form = dict(_form_values(new.select_one("form#dataset-edit")))
+    form = dict(form_values(new.select_one("form#dataset-edit")))
     form.update({
         "title_translated-sv": "Skyddade adresser", "notes_translated-sv": "Adresser.", "name": "skyddade-adresser",
         "owner_org": organization["id"], "private": "False", "confidentiality_level": "1",
