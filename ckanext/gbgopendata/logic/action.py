@@ -15,7 +15,7 @@ from ckan.lib import search
 from ckan.plugins import plugin_loaded, toolkit
 
 from ckanext.gbgopendata import model as gbg_model, rule
-from ckanext.gbgopendata.logic import publication, validators, visibility
+from ckanext.gbgopendata.logic import publication, search_parameters, validators, visibility
 
 # --- writes ---------------------------------------------------------------------------
 
@@ -311,6 +311,8 @@ def resource_search(up_func, context, data_dict):
 @toolkit.side_effect_free
 @toolkit.chained_action
 def package_search(up_func, context, data_dict):
+    if not context.get(search_parameters.OWN_SEARCH) and visibility.user_labels(context) is not None:
+        search_parameters.check(data_dict)
     open_catalogue = context.get(visibility.OPEN_CATALOGUE)
     if open_catalogue:
         # Filtered in Solr, so pages come back full and totals are right.

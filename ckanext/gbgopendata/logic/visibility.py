@@ -265,7 +265,13 @@ def visible_facet_values(context: dict, facet_field: str) -> set[str] | None:
     person may see; None when they may see everything."""
     if user_labels(context) is None:
         return None
-    search_context = {"user": context.get("user") or "", "auth_user_obj": context.get("auth_user_obj")}
+    from ckanext.gbgopendata.logic import search_parameters  # noqa: PLC0415 (data only)
+
+    search_context = {
+        "user": context.get("user") or "",
+        "auth_user_obj": context.get("auth_user_obj"),
+        search_parameters.OWN_SEARCH: True,  # every value, not a page of them
+    }
     result = toolkit.get_action("package_search")(
         search_context,
         {

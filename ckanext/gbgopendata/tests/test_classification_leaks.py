@@ -221,7 +221,7 @@ def _raised(world):
     return world["raised_dataset"]
 
 
-OK, FORBIDDEN, NOT_FOUND, REDIRECT = 200, 403, 404, 302
+OK, FORBIDDEN, NOT_FOUND, REDIRECT, REFUSED = 200, 403, 404, 302, 409
 LOGIN_FIRST = {"anonymous": FORBIDDEN, "outsider": OK}  # actions for signed-in users
 DASHBOARD = {"anonymous": REDIRECT, "outsider": OK}  # pages for signed-in users
 
@@ -236,8 +236,10 @@ ENDPOINTS: list[tuple[str, Callable[[dict], list[tuple[str, Any]]]]] = [
         ("/api/3/action/package_search?q=*:*&rows=1000", OK),
         ("/api/3/action/package_search?q=*:*&include_private=true&include_drafts=true&rows=1000", OK),
         (f"/api/3/action/package_search?q={w['token']}titel", OK),
-        ("/api/3/action/package_search?q=*:*&facet.field=[\"tags\",\"res_format\",\"groups\"]&facet.limit=-1&rows=0", OK),
-        ("/api/3/action/package_search?q=*:*&fl=name,title,notes,data_dict,validated_data_dict&rows=1000", OK),
+        ("/api/3/action/package_search?q=*:*&facet.field=[\"tags\",\"res_format\",\"groups\"]&facet.limit=1000&rows=0", OK),
+        ("/api/3/action/package_search?q=*:*&facet.field=[\"tags\",\"res_format\",\"groups\"]&facet.limit=-1&rows=0", REFUSED),
+        ("/api/3/action/package_search?q=*:*&fl=name,title,notes,data_dict,validated_data_dict&rows=1000", REFUSED),
+        ("/api/3/action/package_search?q=*:*&fl=name,title,notes&rows=1000", OK),
         ("/api/3/action/package_search?q=child_of:* OR parent_of:* OR links_to:*&rows=1000", OK)]),
     ("home page", lambda w: [("/", OK), ("/en/", OK)]),
     ("search page", lambda w: [("/dataset/", OK), (f"/dataset/?q={w['token']}titel", OK),
@@ -387,6 +389,83 @@ class TestCanary:
                 leaking.append(url)
         assert unexpected == [], "unexpected statuses (url, got, expected)"
         assert leaking == [], f"{viewer} sees the canary"
+
+
+def _indexed_fields(dataset_id: str) -> list[str]:
+    """Every field the search index holds of a dataset: those stored for it
+    (also dynamic ones, such as extras_*), and every field of the schema."""
+    import urllib.request
+
+    from ckan.lib.search.common import make_connection
+
+    documents = make_connection().search(f'id:"{dataset_id}"', fl="*")
+    with urllib.request.urlopen(toolkit.config["solr_url"].rstrip("/") + "/schema/fields?wt=json") as answer:
+        declared = {field["name"] for field in json.load(answer)["fields"]}
+    return sorted({field for document in documents for field in document} | declared - {"_version_"})
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "outsider"])
+class TestFacetCanary:
+    """A facet lists the values of a field over the whole index when its
+    minimum count is 0: only the catalogue's facet fields, counted over the
+    datasets the search found, are answered."""
+
+    def _search(self, world, viewer, parameters, post=False):
+        app = world["app"]
+        if post:
+            response = app.post("/api/3/action/package_search", json=parameters, headers=_headers(world, viewer))
+        else:
+            query = {key: json.dumps(value) if isinstance(value, list) else value for key, value in parameters.items()}
+            response = app.get("/api/3/action/package_search", query_string=query, headers=_headers(world, viewer))
+        return response
+
+    def test_no_field_of_the_index_gives_a_hidden_value(self, world, viewer):
+        fields = _indexed_fields(world["canary"]["id"]) + _indexed_fields(world["raised_dataset"]["id"])
+        fields += ["vocab_theme", "vocab_hvd_category", "vocab_tags_en"]
+        assert {"name", "title_string", "res_url", "tags", "permission_labels", "text"} <= set(fields)
+        leaking, answered = [], []
+        asks = [{"rows": 0, "facet.mincount": 0, "facet.limit": -1, "facet.field": sorted(set(fields))}]
+        asks += [{"rows": 0, "facet.mincount": 0, "facet.field": [field]} for field in sorted(set(fields))]
+        asks += [{"rows": 0, "facet.field": [field], "facet.limit": 1000} for field in sorted(set(fields))]
+        asks += [{"rows": 0, "facet.field": f"{{!ex=x}}{field}"} for field in ("name", "tags")]
+        for parameters in asks:
+            for post in (False, True):
+                response = self._search(world, viewer, parameters, post)
+                assert response.status_code in (OK, REFUSED), (parameters, response.status_code)
+                if response.status_code == OK:
+                    answered += parameters["facet.field"]
+                if _leaks(response, "", world):
+                    leaking.append(parameters)
+        assert leaking == []
+        # The catalogue's own facets are answered, over the datasets found.
+        assert {"organization", "tags", "res_format", "vocab_theme", "license_id"} <= set(answered)
+        assert not {"name", "title_string", "res_url", "permission_labels", "text"} & set(answered)
+
+    def test_a_refused_parameter_is_named(self, world, viewer):
+        for parameters, named in (
+            ({"facet.field": ["tags"], "facet.mincount": 0}, "facet.mincount"),
+            ({"facet.field": ["tags"], "facet.limit": -1}, "facet.limit"),
+            ({"facet.field": ["res_url"]}, "facet.field"),
+            ({"wt": "xml"}, "wt"),
+            ({"defType": "lucene"}, "defType"),
+            ({"q": "{!lucene}name:*"}, "q"),
+            ({"fq": "{!join from=id to=id}*:*"}, "fq"),
+            ({"sort": "res_url asc"}, "sort"),
+            ({"sort": "name sideways"}, "sort"),
+            ({"fl": "res_url"}, "fl"),
+            ({"qf": "name^10"}, "qf"),
+        ):
+            response = self._search(world, viewer, parameters)
+            assert response.status_code == REFUSED, parameters
+            assert sorted(response.json["error"]) == sorted(["__type", named]), parameters
+
+    def test_the_pages_and_feeds_still_sort_and_facet(self, world, viewer):
+        app = world["app"]
+        for url in ("/dataset/?sort=title_string+asc", "/dataset/?sort=score+desc,+metadata_modified+desc",
+                    f"/organization/{world['organization']['name']}?sort=metadata_modified+desc",
+                    "/feeds/custom.atom?sort=metadata_modified+desc", "/", "/catalog.ttl"):
+            assert app.get(url, headers=_headers(world, viewer)).status_code == OK, url
+        assert app.get("/dataset/?sort=res_url+asc", headers=_headers(world, viewer)).status_code == 400
 
 
 class TestTheCanaryIsThereForItsOrganisation:

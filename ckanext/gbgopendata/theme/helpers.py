@@ -41,8 +41,10 @@ def gbgopendata_theme_themes() -> list[dict[str, Any]]:
     """Every DCAT-AP-SE data theme with its label and number of datasets,
     in the vocabulary's order."""
     try:
+        from ckanext.gbgopendata.logic import search_parameters
+
         result = toolkit.get_action("package_search")(
-            {}, {"rows": 0, "facet.field": ["vocab_theme"], "facet.limit": -1}
+            {search_parameters.OWN_SEARCH: True}, {"rows": 0, "facet.field": ["vocab_theme"], "facet.limit": -1}
         )
         counts = result["facets"].get("vocab_theme", {})
     except toolkit.ObjectNotFound:  # pragma: no cover
