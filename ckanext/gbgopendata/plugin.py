@@ -102,9 +102,9 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
         publication.record_publication_change(context, pkg_dict["id"], pkg_dict.get("private", False))
 
     def after_dataset_update(self, context, pkg_dict):
+        publication.withdraw_approvals(context, pkg_dict["id"], pkg_dict.get("owner_org"))
         publication.record_level_changes(context, pkg_dict["id"])
         publication.record_publication_change(context, pkg_dict["id"], pkg_dict.get("private", False))
-        publication.withdraw_approvals_on_move(context, pkg_dict["id"], pkg_dict.get("owner_org"))
         visibility.hide_past_activities([pkg_dict["id"]])
 
     # IPermissionLabels

@@ -71,6 +71,23 @@ def _signed_in_on_a_dataset(name: str) -> Callable:
     return auth
 
 
+@toolkit.chained_auth_function
+def member_create(up_func, context, data_dict):
+    """CKAN lets whoever may edit an organisation (or is a member of a
+    group) add any dataset to it, also another organisation's private one:
+    adding or removing a dataset (member_delete asks this too) also needs
+    the right to edit that dataset."""
+    result = up_func(context, data_dict)
+    if not result.get("success") or (data_dict or {}).get("object_type") != "package":
+        return result
+    dataset = model.Package.get(data_dict.get("object") or "") if isinstance(data_dict.get("object"), str) else None
+    if dataset is None:
+        return result  # member_create answers "not found"
+    if authz.is_authorized("package_update", dict(context), {"id": dataset.id}).get("success"):
+        return result
+    return {"success": False, "msg": toolkit._("Only those who may edit a dataset may add it to an organisation or group")}
+
+
 def get_auth_functions() -> dict[str, Callable]:
     return {
         "gbgopendata_classification_show": gbgopendata_classification_show,
@@ -78,6 +95,7 @@ def get_auth_functions() -> dict[str, Callable]:
         "gbg_checklist_update": gbg_checklist_update,
         "gbg_dataset_publish": gbg_dataset_publish,
         "gbg_dataset_unpublish": gbg_dataset_unpublish,
+        "member_create": member_create,
         **{
             name: _signed_in_on_a_dataset(name)
             for name in ("package_collaborator_list", "package_collaborator_create", "package_collaborator_delete")

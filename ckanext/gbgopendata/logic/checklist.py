@@ -86,6 +86,13 @@ def _reason_text(reason: str | None, state: checklist.State, lang: str) -> str:
         return languages.pick(
             f"Konfidentialiteten höjdes till nivå {value}.", f"Confidentiality was raised to level {value}.", lang
         )
+    if kind == "confidentiality_changed":
+        old, _, new = value.partition(":")
+        return languages.pick(
+            f"Konfidentialiteten ändrades från nivå {old} till {new}, så informationsägaren ska godkänna på nytt.",
+            f"Confidentiality was changed from level {old} to {new}, so the information owner is to approve again.",
+            lang,
+        )
     if kind == "organisation_changed":
         return languages.pick(
             "Datamängden flyttades till en annan organisation, vars informationsägare ska godkänna publiceringen.",

@@ -412,7 +412,7 @@ def record_publication_change(context: dict, dataset_id: str, private: bool) -> 
 def gbgopendata_unpublish_on_move(key, data, errors, context):
     """Moving a public dataset to another organisation makes it private in
     the same save: its approval was the old organisation's information
-    owner's (withdrawn by withdraw_approvals_on_move), and the new one's
+    owner's (withdrawn by withdraw_approvals), and the new one's
     admin approves before it is published again."""
     stored = _stored(context, data)
     if stored is None or stored["private"] or errors.get(("owner_org",)):
@@ -425,18 +425,42 @@ def gbgopendata_unpublish_on_move(key, data, errors, context):
             save["moved_from"] = stored["owner_org"]
 
 
-def withdraw_approvals_on_move(context: dict, dataset_id: str, owner_org: str | None) -> None:
-    """After a save that moved the dataset to another organisation: the
-    confirmations only an organisation's admin may give (the information
-    owner's approval) are withdrawn, with a history entry."""
+def approval_withdrawal_reason(context: dict, data: dict | None = None) -> str | None:
+    """Why this save withdraws the information owner's approval (the
+    confirmations only an organisation's admin may give), or None. The owner
+    approved publishing the dataset as it was classified, for the
+    organisation it belonged to: a change of its confidentiality level
+    (either way) or a move to another organisation ends that approval.
+    Asked by the rule during validation (`data`: the flattened save) and
+    after the save to withdraw it."""
     save = context.get(SAVE) or {}
     stored = save.get("stored")
-    if not stored or not stored.get("owner_org") or stored["owner_org"] == owner_org:
+    if not stored:
+        return None
+    old, new = (save.get("level_changes") or {}).get("confidentiality_level", (None, None))
+    if old != new:
+        return f"confidentiality_changed:{old or '-'}:{new or '-'}"
+    owner = _value(data, "owner_org") if data is not None else save.get("saved_owner_org")
+    if stored.get("owner_org") and owner and owner != stored["owner_org"]:
+        return "organisation_changed"
+    return None
+
+
+def withdraw_approvals(context: dict, dataset_id: str, owner_org: str | None) -> None:
+    """After a save that changed what the information owner approved
+    (approval_withdrawal_reason): their confirmations are withdrawn, each
+    with a history entry giving the reason."""
+    save = context.get(SAVE)
+    if save is None:
         return
-    withdraw_admin_confirmations(dataset_id, acting_user_id(context))
+    save["saved_owner_org"] = owner_org
+    reason = approval_withdrawal_reason(context)
+    if reason and not save.get("approvals_withdrawn"):
+        save["approvals_withdrawn"] = True  # once, if CKAN calls the hook again
+        withdraw_admin_confirmations(dataset_id, acting_user_id(context), reason)
 
 
-def withdraw_admin_confirmations(dataset_id: str, user_id: str | None) -> None:
+def withdraw_admin_confirmations(dataset_id: str, user_id: str | None, reason: str = "organisation_changed") -> None:
     from ckanext.gbgopendata import checklist
     from ckanext.gbgopendata import model as gbg_model
 
@@ -445,9 +469,24 @@ def withdraw_admin_confirmations(dataset_id: str, user_id: str | None) -> None:
         if item.confirmed_by != "admin" or not (confirmations.get(item.id) or {}).get("confirmed"):
             continue
         gbg_model.save_confirmation(dataset_id, item.id, False, confirmations[item.id].get("comment"), user_id)
-        gbg_model.record_checklist_event(
-            dataset_id, "unconfirmed", user_id, item_id=item.id, reason="organisation_changed"
-        )
+        gbg_model.record_checklist_event(dataset_id, "unconfirmed", user_id, item_id=item.id, reason=reason)
+
+
+def _confirmations_after(context: dict, data: dict) -> dict | None:
+    """The confirmations the rule counts for this save: the stored ones,
+    without the admin's when the save withdraws them; None to read them."""
+    if not approval_withdrawal_reason(context, data):
+        return None
+    from ckanext.gbgopendata import checklist
+    from ckanext.gbgopendata import model as gbg_model
+
+    admin_items = {item.id for item in checklist.current().items if item.confirmed_by == "admin"}
+    stored = (context.get(SAVE) or {}).get("stored") or {}
+    return {
+        item_id: confirmation
+        for item_id, confirmation in gbg_model.checklist_confirmations(stored["id"]).items()
+        if item_id not in admin_items
+    }
 
 
 @validator
@@ -492,7 +531,12 @@ def gbgopendata_publication_rule(key, data, errors, context):
             )
         )
         return
-    for blocker in rule.publication_blockers(_resulting_dataset(data, context), stored=stored):
+    dataset = _resulting_dataset(data, context)
+    from ckanext.gbgopendata import checklist
+
+    confirmations = _confirmations_after(context, data)
+    state = checklist.evaluate(dataset, confirmations=confirmations) if confirmations is not None else None
+    for blocker in rule.publication_blockers(dataset, stored=stored, state=state):
         message = blocker.bilingual()
         errors.setdefault(("private",), []).append(message)
         field_errors = errors.get((blocker.field,))

@@ -505,6 +505,62 @@ def test_moving_a_private_dataset_withdraws_the_approval(organization, editor, a
     assert call("gbg_checklist_show", sysadmin, id=dataset["id"])["status"] == "draft"
 
 
+def test_a_private_dataset_moved_and_published_in_one_save_needs_the_new_approval(
+    organization, editor, admin, sysadmin, other_organization
+):
+    dataset = ready(editor, admin, organization)
+    with pytest.raises(toolkit.ValidationError) as raised:
+        call("package_patch", sysadmin, id=dataset["id"], owner_org=other_organization["id"], private=False)
+    assert "private" in raised.value.error_dict
+    pkg = model.Package.get(dataset["id"])
+    assert pkg.owner_org == organization["id"] and pkg.private is True
+    assert stored_confirmations(dataset["id"])["owner_approval"]["confirmed"] is True  # nothing saved
+
+
+# --- a change of confidentiality level ends the approval -----------------------------------
+
+
+def test_raising_then_lowering_and_publishing_needs_a_new_approval(organization, editor, admin):
+    dataset = published(editor, admin, organization)
+    raised = call("package_patch", editor, id=dataset["id"], confidentiality_level="1")
+    assert raised["private"] is True
+    assert stored_confirmations(dataset["id"])["owner_approval"]["confirmed"] is False
+    assert stored_confirmations(dataset["id"])["tested"]["confirmed"] is True  # the editors' items stay
+    events = history(dataset["id"])
+    assert ("unconfirmed", "confidentiality_changed:0:1") in {(event["event"], event["reason"]) for event in events}
+    # Lowering and publishing in one save: the approval given before the raise does not count.
+    with pytest.raises(toolkit.ValidationError) as refused:
+        call("package_patch", editor, id=dataset["id"], confidentiality_level="0", private=False,
+             metadata_modified=raised["metadata_modified"])
+    assert "private" in refused.value.error_dict
+    assert model.Package.get(dataset["id"]).private is True
+    # The owner approves the level-0 dataset anew; then it may be published.
+    lowered = call("package_patch", editor, id=dataset["id"], confidentiality_level="0",
+                   metadata_modified=raised["metadata_modified"])
+    assert lowered["private"] is True
+    confirm(admin, dataset["id"], ["owner_approval"])
+    assert call("gbg_dataset_publish", editor, id=dataset["id"])["status"] == "public"
+
+
+def test_an_approval_given_at_another_level_does_not_publish(organization, editor, admin):
+    """Approved while classified at level 1 (it was then private), lowered to
+    0 and published in one save: the approval was of level 1."""
+    dataset = ready(editor, admin, organization, confidentiality_level="1")
+    shown = call("package_show", editor, id=dataset["id"])
+    with pytest.raises(toolkit.ValidationError):
+        call("package_patch", editor, id=dataset["id"], confidentiality_level="0", private=False,
+             metadata_modified=shown["metadata_modified"])
+    assert model.Package.get(dataset["id"]).private is True
+    assert stored_confirmations(dataset["id"])["owner_approval"]["confirmed"] is True  # the refused save changed nothing
+    lowered = call("package_patch", editor, id=dataset["id"], confidentiality_level="0",
+                   metadata_modified=shown["metadata_modified"])
+    assert lowered["private"] is True
+    assert stored_confirmations(dataset["id"])["owner_approval"]["confirmed"] is False
+    texts = [event for event in call("gbg_checklist_show", editor, id=dataset["id"])["history"]
+             if event["event"] == "unconfirmed" and "ändrades från nivå 1 till 0" in event["reason"]]
+    assert texts, "the history says why the approval was withdrawn"
+
+
 def test_a_dataset_left_half_created_is_a_draft_and_cannot_be_published(organization, editor, admin):
     dataset = call(
         "package_create", editor, owner_org=organization["id"], name="halvfardig", private=True, state="draft",
