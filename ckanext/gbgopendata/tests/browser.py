@@ -554,8 +554,10 @@ def live_server(with_plugins, _live_server_process, clean_db) -> LiveServer:
 
 
 # What the demo portal runs that test.ini does not: the city's default
-# publication checklist (test.ini requires nothing of it).
-PORTAL_SETTINGS = {"ckanext.gbgopendata.checklist_file": ""}
+# publication checklist (test.ini requires nothing of it), and CKAN's CSRF
+# protection (test.ini switches it off), so the walks post the real forms
+# with their tokens.
+PORTAL_SETTINGS = {"ckanext.gbgopendata.checklist_file": "", "WTF_CSRF_ENABLED": "true"}
 
 
 @pytest.fixture(scope="session")
@@ -569,7 +571,7 @@ def _portal_server_process(request) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def portal_server(with_plugins, _portal_server_process, clean_db) -> LiveServer:
-    """A live server configured as the demo portal (PORTAL_SETTINGS). A test
+    """A live server configured as the demo portal (PORTAL_SETTINGS: the default checklist, CSRF on). A test
     module that wants its browsers on it overrides ``live_server`` with it."""
     _portal_server_process.start()
     return _portal_server_process
