@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as toolkit
 
-from ckanext.gbgopendata import languages, licenses, presentation, publishers, search, vocabularies
+from ckanext.gbgopendata import avatars, languages, licenses, presentation, publishers, search, vocabularies
 
 FORM_GROUPS = ("mandatory", "recommended", "optional")
 
@@ -237,4 +237,6 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "get_organization": toolkit.chained_helper(presentation.get_organization),
         "organizations_available": toolkit.chained_helper(presentation.organizations_available),
         "render_datetime": toolkit.chained_helper(presentation.render_datetime),
+        "user_image": toolkit.chained_helper(avatars.user_image),
+        "gravatar": toolkit.chained_helper(avatars.gravatar),
     }

@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, urlencode
 from ckan import model
 from ckan.plugins import toolkit
 
+from ckanext.gbgopendata import csrf
 from ckanext.gbgopendata.logic import validators
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ IDENTIFIERS = (
 
 
 def install(app: Any) -> Any:
+    csrf.install(app)
     app.teardown_request(_remove_failed_session)
     app.before_request(_refuse_what_cannot_be_looked_up)
     app.before_request(_no_pages_for_a_type_without_them)

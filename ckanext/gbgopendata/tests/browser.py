@@ -56,6 +56,8 @@ fails the test on a 5xx, naming the request and quoting the server log):
   ``NN-[<browser name>-]<step>.png``, numbered per test;
 - ``assert_no_server_error()``: fails on any 5xx since the last check (also
   requests the page made by script);
+- ``requested_urls()``: every URL the browser requested since the last call
+  (chromium's network events), to find requests to other hosts;
 - ``visible_text(css="body") -> str``: the text a person sees (hidden
   elements excluded), for the language checks; ``ui_attribute_texts()``: the
   visible elements' placeholders, titles, aria-labels, alt texts and button
@@ -185,8 +187,10 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.derived_ini_path.write_text(_derived_ini(self.ini, self.url, self.settings), "utf-8")
         ckan = Path(sys.executable).parent / "ckan"
+        # Run by this interpreter: the script's #! line may name another
+        # virtualenv's (a copied one), which would serve another checkout's code.
         command = [
-            str(ckan), "-c", str(self.derived_ini_path), "run",
+            sys.executable, str(ckan), "-c", str(self.derived_ini_path), "run",
             "--host", "127.0.0.1", "--port", str(self.port),
             "--disable-reloader", "--disable-debugger", "--threaded",
         ]
@@ -428,6 +432,20 @@ class Browser:
     def logout(self) -> None:
         self.driver.delete_all_cookies()
 
+    # what the browser sent
+
+    def requested_urls(self) -> list[str]:
+        """Every URL the browser requested since the last call (pages,
+        images, scripts, fonts, fetches), from chromium's network events."""
+        import json
+
+        urls = []
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] == "Network.requestWillBeSent":
+                urls.append(message["params"]["request"]["url"])
+        return urls
+
     # what a person sees
 
     def visible_text(self, css: str = "body") -> str:
@@ -497,7 +515,8 @@ def start_browser(server: LiveServer, artifacts: Artifacts, name: str = "", lang
     options.add_argument(f"--user-data-dir={profile}")
     options.add_argument(f"--lang={language}")
     options.add_experimental_option("prefs", {"intl.accept_languages": language})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # performance: chromium's network events (Browser.requested_urls)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     artifacts.folder.mkdir(parents=True, exist_ok=True)
     service = Service(CHROMEDRIVER, log_output=str(artifacts.folder / f"chromedriver{'-' + name if name else ''}.log"))
     try:
@@ -535,8 +554,10 @@ def live_server(with_plugins, _live_server_process, clean_db) -> LiveServer:
 
 
 # What the demo portal runs that test.ini does not: the city's default
-# publication checklist (test.ini requires nothing of it).
-PORTAL_SETTINGS = {"ckanext.gbgopendata.checklist_file": ""}
+# publication checklist (test.ini requires nothing of it), and CKAN's CSRF
+# protection (test.ini switches it off), so the walks post the real forms
+# with their tokens.
+PORTAL_SETTINGS = {"ckanext.gbgopendata.checklist_file": "", "WTF_CSRF_ENABLED": "true"}
 
 
 @pytest.fixture(scope="session")
@@ -550,7 +571,7 @@ def _portal_server_process(request) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def portal_server(with_plugins, _portal_server_process, clean_db) -> LiveServer:
-    """A live server configured as the demo portal (PORTAL_SETTINGS). A test
+    """A live server configured as the demo portal (PORTAL_SETTINGS: the default checklist, CSRF on). A test
     module that wants its browsers on it overrides ``live_server`` with it."""
     _portal_server_process.start()
     return _portal_server_process

@@ -97,7 +97,7 @@ def test_ckan_does_not_start_with_a_broken_checklist_file(tmp_path):
     path = _write(tmp_path, _broken(lambda d: d["items"][0].update(kind="manual")))
     ini = derived_ini(tmp_path / "broken.ini", **{"ckanext.gbgopendata.checklist_file": path})
     ckan = Path(sys.executable).parent / "ckan"
-    result = subprocess.run([str(ckan), "-c", str(ini), "gbgopendata", "--help"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, str(ckan), "-c", str(ini), "gbgopendata", "--help"], capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "ckanext.gbgopendata.checklist_file" in output
