@@ -10,11 +10,17 @@
 - A page whose view lets an action's NotAuthorized, NotFound or
   ValidationError through (CKAN's /dataset/changes_multiple for anonymous
   visitors) answers 403/404/400, not 500.
-- CKAN looks identifiers up in the database as given, before any
-  validation, in nearly every action and page: a number, list or object
-  there, or a NUL character anywhere, made PostgreSQL fail (HTTP 500). Such
-  a request is refused before it reaches CKAN: the action API answers 409
-  naming the parameter, a page 400.
+- A NUL character anywhere in a request made PostgreSQL fail (HTTP 500).
+  Such a request is refused before it reaches CKAN: the action API answers
+  409 naming the parameter, a page 400.
+- Every action API request is checked against its action's declaration
+  (logic/request_guard.py) before CKAN's view runs: an undeclared action is
+  not offered, an undeclared, repeated or wrongly typed parameter is a 409
+  naming it. Pages that hand query parameters to actions unchecked (the
+  DCAT pages, the autocompletes under /api/2/util, the feeds) are checked
+  the same way and answer 400; an unknown DCAT format is a 404.
+- A search the index cannot run (Solr's syntax error) that a page lets
+  through is a 400, not a 500.
 - The action API answered navl's DataError (a wrong shape) with the whole
   request echoed; it answers a 409 naming the field instead.
 """
@@ -27,27 +33,25 @@ from typing import Any, Callable, Iterator
 from urllib.parse import parse_qsl, urlencode
 
 from ckan import model
+from ckan.lib.search import SearchError
 from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import csrf
-from ckanext.gbgopendata.logic import validators
+from ckanext.gbgopendata.logic import request_guard, validators
 
 log = logging.getLogger(__name__)
 
 # What no request may hold anywhere: NUL (PostgreSQL refuses it) and
 # unpaired surrogates (not characters).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-# Action parameters CKAN looks up in the database before validating them.
-IDENTIFIERS = (
-    "id", "package_id", "resource_id", "view_id", "org_id", "organization_id", "owner_org",
-    "group", "group_id", "object", "user", "user_id", "username",
-)
 
 
 def install(app: Any) -> Any:
     csrf.install(app)
     app.teardown_request(_remove_failed_session)
-    app.before_request(_refuse_what_cannot_be_looked_up)
+    app.before_request(_refuse_what_cannot_be_stored)
+    app.before_request(_guard_the_action_api)
+    app.before_request(_guard_the_pages_that_call_actions)
     app.before_request(_no_pages_for_a_type_without_them)
     app.after_request(_no_echo_of_the_request)
     app.wsgi_app = ApiLanguage(app.wsgi_app)
@@ -55,6 +59,7 @@ def install(app: Any) -> Any:
         (toolkit.NotAuthorized, 403, "Not authorised to see this page"),
         (toolkit.ObjectNotFound, 404, "Not found"),
         (toolkit.ValidationError, 400, "The request is missing a parameter or has a wrong one"),
+        (SearchError, 400, "The request is missing a parameter or has a wrong one"),
     ):
         app.register_error_handler(error, _answered_as(app, code, message))
     app.register_error_handler(Exception, _error_page)
@@ -90,7 +95,7 @@ def _remove_failed_session(error: BaseException | None) -> None:
         model.Session.remove()
 
 
-def _refuse_what_cannot_be_looked_up() -> Any:
+def _refuse_what_cannot_be_stored() -> Any:
     import flask
 
     request = flask.request
@@ -102,19 +107,64 @@ def _refuse_what_cannot_be_looked_up() -> Any:
         given += list(body.items()) if isinstance(body, dict) else []
     errors: dict[str, Any] = {}
     for key, value in given:
-        if str(key) in errors:
-            continue
-        problems = _problems(value)
-        if problems is None and api and key in IDENTIFIERS and value is not None and not isinstance(value, str):
-            problems = [validators.text_problem(value, None)]
-        if problems:
+        if str(key) not in errors and (problems := _problems(value)):
             errors[str(key)] = problems
+    return _refusal(errors, api)
+
+
+def _refusal(errors: dict[str, Any], api: bool) -> Any:
+    """None without errors; else the action API's 409 naming each
+    parameter, or a page's 400."""
+    import flask
+
     if not errors:
         return None
     if not api:
-        return toolkit.abort(400, _first_message(errors))
+        name, problems = next(iter(errors.items()))
+        return toolkit.abort(400, f"{name}: {_first_message(problems)}")
     body = {"success": False, "error": {"__type": "Validation Error", **errors}}
     return flask.Response(json.dumps(body), status=409, content_type="application/json;charset=utf-8")
+
+
+def _guard_the_action_api() -> Any:
+    """The action's declaration (request_guard) decides, on exactly the
+    parameters CKAN's view will hand the action (its `_get_request_data`)."""
+    import flask
+    from ckan.views.api import _get_request_data
+
+    request = flask.request
+    if request.endpoint != "api.action":
+        return None
+    name = (request.view_args or {}).get("logic_function", "")
+    try:
+        function = toolkit.get_action(name)
+    except KeyError:
+        return None  # CKAN answers "Action name not known"
+    if not request_guard.is_declared(name):
+        message = toolkit._("Not offered by this portal's API: {action}").format(action=name)
+        body = {"success": False, "error": {"__type": "Bad request", "message": message}}
+        return flask.Response(json.dumps(body), status=400, content_type="application/json;charset=utf-8")
+    from_query = getattr(function, "side_effect_free", False)
+    try:
+        data = _get_request_data(try_url_params=from_query)
+    except ValueError:
+        return None  # CKAN answers 400 itself
+    source = request.form if request.method in ("POST", "PUT") and request.form else request.args if from_query else None
+    repeated = {key for key, values in source.lists() if len(values) > 1} if source else set()
+    return _refusal(request_guard.refused(name, data, repeated), api=True)
+
+
+def _guard_the_pages_that_call_actions() -> Any:
+    import flask
+
+    request = flask.request
+    kinds = request_guard.page_parameters(request.endpoint)
+    if kinds is None:
+        return None
+    if not request_guard.known_format(request.endpoint, (request.view_args or {}).get("_format")):
+        return toolkit.abort(404, toolkit._("Not found"))
+    given = {name: request.args.get(name) for name in kinds if name in request.args}
+    return _refusal(request_guard.problems(kinds, given), api=False)
 
 
 def _no_pages_for_a_type_without_them() -> Any:
