@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, urlencode
 from ckan import model
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata.logic import validators
+from ckanext.gbgopendata.logic import existence, validators
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ def install(app: Any) -> Any:
     app.teardown_request(_remove_failed_session)
     app.before_request(_refuse_what_cannot_be_looked_up)
     app.before_request(_no_pages_for_a_type_without_them)
+    app.before_request(existence.refuse_unknown_page)
     app.after_request(_no_echo_of_the_request)
     app.wsgi_app = ApiLanguage(app.wsgi_app)
     for error, code, message in (
