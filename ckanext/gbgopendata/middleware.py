@@ -37,7 +37,7 @@ from ckan.lib.search import SearchError
 from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import csrf
-from ckanext.gbgopendata.logic import request_guard, validators
+from ckanext.gbgopendata.logic import existence, request_guard, validators
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ def install(app: Any) -> Any:
     app.before_request(_guard_the_action_api)
     app.before_request(_guard_the_pages_that_call_actions)
     app.before_request(_no_pages_for_a_type_without_them)
+    app.before_request(existence.refuse_unknown_page)
     app.after_request(_no_echo_of_the_request)
     app.wsgi_app = ApiLanguage(app.wsgi_app)
     for error, code, message in (

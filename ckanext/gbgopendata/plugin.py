@@ -12,7 +12,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
 from ckanext.gbgopendata import checklist, cli, helpers, licenses, middleware, publishers, search
-from ckanext.gbgopendata.logic import action, auth, bad_input, publication, registry, visibility
+from ckanext.gbgopendata.logic import action, auth, bad_input, existence, publication, registry, visibility
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its validators)
 from ckanext.gbgopendata import classification_helpers, presentation, views
@@ -64,7 +64,10 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     # IActions
 
     def get_actions(self):
-        return bad_input.guard_actions({**action.get_actions(), **checklist_actions.get_actions()})
+        # What the caller may not know of is "not found" before anything else is checked.
+        return existence.guard_actions(
+            bad_input.guard_actions({**action.get_actions(), **checklist_actions.get_actions()})
+        )
 
     # IAuthFunctions
 

@@ -220,47 +220,10 @@ def activity_create(up_func, context, data_dict):
 # --- reads ----------------------------------------------------------------------------
 
 
-def _not_found_when_hidden(message: str) -> Callable:
-    """A read action that answers "not found", not "not authorised", for
-    what the caller may not see: CKAN's refusal names the dataset's id, so
-    a 403 for a name confirmed that a hidden dataset exists and gave its id
-    (the pages already answer 404)."""
-
-    def wrap(action: Callable) -> Callable:
-        def guarded(up_func, context, data_dict):
-            try:
-                return action(up_func, context, data_dict)
-            except toolkit.NotAuthorized:
-                if context.get("for_update"):
-                    raise  # a write (package_patch, _revise) is refused as such
-                raise toolkit.ObjectNotFound(toolkit._(message))
-
-        guarded.__name__ = action.__name__
-        guarded.__doc__ = action.__doc__
-        return guarded
-
-    return wrap
-
-
 @toolkit.side_effect_free
 @toolkit.chained_action
-@_not_found_when_hidden("Dataset not found")
 def package_show(up_func, context, data_dict):
     return visibility.present_dataset(context, visibility.without_relationships(up_func(context, data_dict)))
-
-
-@toolkit.side_effect_free
-@toolkit.chained_action
-@_not_found_when_hidden("Resource not found")
-def resource_show(up_func, context, data_dict):
-    return up_func(context, data_dict)
-
-
-@toolkit.side_effect_free
-@toolkit.chained_action
-@_not_found_when_hidden("Dataset not found")
-def package_activity_list(up_func, context, data_dict):
-    return up_func(context, data_dict)
 
 
 @toolkit.side_effect_free
@@ -552,7 +515,6 @@ def get_actions() -> dict[str, Callable]:
         "bulk_update_public": bulk_update_public,
         "bulk_update_private": bulk_update_private,
         "package_show": package_show,
-        "resource_show": resource_show,
         "package_owner_org_update": package_owner_org_update,
         "dataset_purge": dataset_purge,
         **{name: _dataset_errors_kept(name) for name in ("resource_create", "resource_update", "resource_delete")},
@@ -569,7 +531,7 @@ def get_actions() -> dict[str, Callable]:
         "tag_show": tag_show,
         "format_autocomplete": format_autocomplete,
         **(
-            {"activity_create": activity_create, "package_activity_list": package_activity_list}
+            {"activity_create": activity_create}
             if plugin_loaded("activity")
             else {}
         ),

@@ -133,7 +133,7 @@ def world(_plugins_of_the_session, _app_of_the_session, reset_db, reset_index, m
     try:
         helpers.call_action("follow_dataset", context={"user": outsider["name"], "ignore_auth": False},
                             id=canary["id"])
-    except (toolkit.NotAuthorized, toolkit.ValidationError):
+    except (toolkit.NotAuthorized, toolkit.ObjectNotFound):
         pass
     raised_after = helpers.call_action(
         "package_patch", context=dict(as_editor), id=raised_dataset["id"], confidentiality_level="1"
@@ -256,14 +256,14 @@ ENDPOINTS: list[tuple[str, Callable[[dict], list[tuple[str, Any]]]]] = [
            (f"/dataset/{w['innocent']['name']}", OK)]),
     ("relationships", lambda w: [
         (f"/api/3/action/package_relationships_list?id={w['innocent']['id']}", OK),
-        (f"/api/3/action/package_relationships_list?id={_canary(w)['id']}", FORBIDDEN),
-        (f"/api/3/action/package_relationships_list?id={w['innocent']['id']}&id2={_canary(w)['id']}", FORBIDDEN)]),
-    ("collaborators", lambda w: [(f"/api/3/action/package_collaborator_list?id={d['id']}", FORBIDDEN)
-                                 for d in (_canary(w), w["innocent"])]),
+        (f"/api/3/action/package_relationships_list?id={_canary(w)['id']}", NOT_FOUND),
+        (f"/api/3/action/package_relationships_list?id={w['innocent']['id']}&id2={_canary(w)['id']}", NOT_FOUND)]),
+    ("collaborators", lambda w: [(f"/api/3/action/package_collaborator_list?id={_canary(w)['id']}", NOT_FOUND),
+                                 (f"/api/3/action/package_collaborator_list?id={w['innocent']['id']}", FORBIDDEN)]),
     ("resource_show", lambda w: [(f"/api/3/action/resource_show?id={r['id']}", NOT_FOUND)
                                  for d in _hidden_datasets(w) for r in d["resources"]]
         + [(f"/api/3/action/resource_show?id={w['upload']['id']}", NOT_FOUND),
-           (f"/api/3/action/resource_view_list?id={w['upload']['id']}", FORBIDDEN)]),
+           (f"/api/3/action/resource_view_list?id={w['upload']['id']}", NOT_FOUND)]),
     ("resource_search", lambda w: [(f"/api/3/action/resource_search?query=url:{w['token']}", OK),
                                    (f"/api/3/action/resource_search?query=url:{w['raised']}", OK),
                                    ("/api/3/action/resource_search?query=url:http", OK),
@@ -287,17 +287,17 @@ ENDPOINTS: list[tuple[str, Callable[[dict], list[tuple[str, Any]]]]] = [
     ("user activity", lambda w: [(f"/api/3/action/user_activity_list?id={w['editor']['id']}&limit=100", OK),
                                  (f"/api/3/action/user_show?id={w['editor']['id']}&include_datasets=true", OK),
                                  (f"/api/3/action/user_show?id={w['outsider']['id']}&include_datasets=true", OK),
-                                 (f"/api/3/action/am_following_dataset?id={_canary(w)['id']}", LOGIN_FIRST),
+                                 (f"/api/3/action/am_following_dataset?id={_canary(w)['id']}", NOT_FOUND),
                                  (f"/user/activity/{w['editor']['name']}", OK), (f"/user/{w['editor']['name']}", OK)]),
     ("dashboard", lambda w: [("/api/3/action/dashboard_activity_list?limit=100", LOGIN_FIRST),
                              ("/dashboard/", DASHBOARD), ("/dashboard/datasets", DASHBOARD),
                              ("/api/3/action/followee_list?id=" + w["outsider"]["id"], LOGIN_FIRST),
                              ("/api/3/action/dataset_followee_list?id=" + w["outsider"]["id"], LOGIN_FIRST)]),
-    ("activity details", lambda w: [(url, FORBIDDEN) for a in w["activities"] for url in (
+    ("activity details", lambda w: [(url, NOT_FOUND) for a in w["activities"] for url in (
         f"/api/3/action/activity_show?id={a['id']}", f"/api/3/action/activity_data_show?id={a['id']}",
         f"/api/3/action/activity_diff?id={a['id']}&object_type=package", f"/dataset/changes/{a['id']}")]
         + [(f"/dataset/changes_multiple?new_id={w['activities'][0]['id']}&old_id={w['activities'][-1]['id']}",
-            FORBIDDEN)]),
+            NOT_FOUND)]),
     # the publication checklist and the publishing overviews
     ("checklist", lambda w: [(f"/dataset/{_canary(w)['id']}/checklist", NOT_FOUND),
                              (f"/dataset/{w['innocent']['name']}/checklist", FORBIDDEN),
