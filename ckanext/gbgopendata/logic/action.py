@@ -508,6 +508,23 @@ def _dcat_actions() -> dict[str, Callable]:
     return actions
 
 
+def _member_delete_of_a_group(name: str) -> Callable:
+    """CKAN's group_member_delete and organization_member_delete assert that
+    the group exists (an AssertionError, HTTP 500, for an unknown one)."""
+
+    @toolkit.chained_action
+    def action(up_func, context, data_dict):
+        group_id = data_dict.get("id")
+        group = model.Group.get(group_id) if isinstance(group_id, str) and group_id else None
+        organization = name.startswith("organization")
+        if group is None or group.is_organization != organization:
+            raise toolkit.ObjectNotFound(toolkit._("Organization not found") if organization else toolkit._("Group not found"))
+        return up_func(context, data_dict)
+
+    action.__name__ = name
+    return action
+
+
 def get_actions() -> dict[str, Callable]:
     return {
         "package_create": package_create,
@@ -519,6 +536,7 @@ def get_actions() -> dict[str, Callable]:
         "dataset_purge": dataset_purge,
         **{name: _dataset_errors_kept(name) for name in ("resource_create", "resource_update", "resource_delete")},
         "package_relationship_create": package_relationship_create,
+        **{name: _member_delete_of_a_group(name) for name in ("group_member_delete", "organization_member_delete")},
         "current_package_list_with_resources": current_package_list_with_resources,
         "package_relationships_list": package_relationships_list,
         "resource_search": resource_search,

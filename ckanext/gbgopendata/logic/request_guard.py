@@ -129,10 +129,11 @@ class TextList(Kind):
 
     item: Text = TEXT
     max_items: int = MOST_ITEMS
+    one_text: bool = True  # False where CKAN reads only a list (a text would be read as its characters)
     repeatable = True
 
     def problem(self, value: Any) -> str | None:
-        items = [value] if isinstance(value, str) else value
+        items = [value] if isinstance(value, str) and self.one_text else value
         if not isinstance(items, list) or len(items) > self.max_items:
             return _("Must be a list of at most {max} texts").format(max=self.max_items)
         return next((problem for item in items if (problem := self.item.problem(item))), None)
@@ -140,6 +141,7 @@ class TextList(Kind):
 
 TEXT_LIST = TextList()
 IDENTIFIER_LIST = TextList(IDENTIFIER)
+IDENTIFIERS_ONLY_AS_LIST = TextList(IDENTIFIER, one_text=False)
 
 
 @dataclass(frozen=True)
@@ -447,7 +449,7 @@ def _declarations() -> dict[str, Declaration]:
         "resource_view_show": ID,
         "resource_view_list": ID,
         "resource_view_reorder": {**ID, "order": IDENTIFIER_LIST},
-        "resource_view_clear": {"view_types": IDENTIFIER_LIST},
+        "resource_view_clear": {"view_types": IDENTIFIERS_ONLY_AS_LIST},
         "format_autocomplete": {"q": TEXT, "limit": NATURAL},
         # files (CKAN 2.12)
         "file_create": Declaration(_from_schema(schema.file.file_create, upload=ANYTHING), "the upload: the storage"),
@@ -524,7 +526,7 @@ def _declarations() -> dict[str, Declaration]:
         # tags and vocabularies
         "tag_autocomplete": tag_query,
         "tag_search": tag_query,
-        "tag_list": {**tag_query, "all_fields": BOOLEAN},
+        "tag_list": {**tag_query, "query": TEXT, "all_fields": BOOLEAN},  # tag_list strips its query
         "tag_show": {**ID, "vocabulary_id": IDENTIFIER, "include_datasets": BOOLEAN},
         "tag_create": {"name": IDENTIFIER, "vocabulary_id": IDENTIFIER},
         "tag_delete": {**ID, "vocabulary_id": IDENTIFIER},
@@ -655,6 +657,22 @@ def problems(kinds: Mapping[str, Kind], given: Mapping[str, Any]) -> dict[str, l
     return {name: [problem] for name, value in given.items() if (problem := kinds[name].problem(value))}
 
 
+# Parameters CKAN reads as data_dict[name] (a KeyError, HTTP 500, when
+# missing), before its own validation would name them; and objects whose
+# `id` it reads so.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "group_member_create": ("id", "username"),
+    "organization_member_create": ("id", "username"),
+    "group_member_delete": ("id",),
+    "organization_member_delete": ("id",),
+    "user_invite": ("email", "group_id", "role"),
+    "resource_create_default_resource_views": ("resource",),
+}
+OBJECTS_WITH_ID: dict[str, tuple[str, ...]] = {
+    "resource_create_default_resource_views": ("resource",),
+}
+
+
 def refused(action: str, data: Mapping[str, Any], repeated: set[str]) -> dict[str, list[str]]:
     """The errors of a request to `action` (its parameters `data`, those of
     them `repeated` in the query string or form), by parameter; empty if
@@ -670,5 +688,12 @@ def refused(action: str, data: Mapping[str, Any], repeated: set[str]) -> dict[st
             errors[name] = [_("Given more than once: give it once")]
         elif kind is None and declaration.body is None:
             errors[name] = [_("Not a parameter of this action")]
+    for name in REQUIRED.get(action, ()):
+        if data.get(name) in (None, "", [], {}) and name not in errors:
+            errors[name] = [_("Missing value")]
+    for name in OBJECTS_WITH_ID.get(action, ()):
+        value = data.get(name)
+        if isinstance(value, dict) and not isinstance(value.get("id"), str) and name not in errors:
+            errors[name] = [_("Must be an object with the id of an existing one")]
     checked = {name: value for name, value in data.items() if name in kinds and name not in errors and value is not None}
     return {**errors, **problems(kinds, checked)}
