@@ -9,7 +9,8 @@ time.
 
 CKAN offers no supported way to do this, so this module is the one place
 that uses CKAN's private test names (`ckan.tests.helpers._get_test_app`,
-`ckan.lib.app_globals._CONFIG_CACHE`); conftest.py imports its fixtures.
+`ckan.lib.app_globals._CONFIG_CACHE`) and its action registry
+(`ckan.logic._actions`, `registered_actions`); conftest.py imports its fixtures.
 """
 from __future__ import annotations
 
@@ -44,3 +45,13 @@ def app(_app_of_the_session, ckan_config):
     # Values cached from the previous test would hide this test's config marks.
     _CONFIG_CACHE.clear()
     return _app_of_the_session
+
+
+def registered_actions() -> dict:
+    """Every action CKAN serves, by name (CKAN has no public list of them:
+    its registry, which get_action fills)."""
+    import ckan.logic
+    from ckan.plugins import toolkit
+
+    toolkit.get_action("package_show")
+    return dict(ckan.logic._actions)

@@ -17,9 +17,7 @@ from typing import Any
 
 import pytest
 
-import ckan.logic
 import ckan.model as model
-from ckan.plugins import toolkit
 from ckan.tests import factories, helpers
 
 from ckanext.gbgopendata.logic import existence
@@ -31,6 +29,7 @@ from ckanext.gbgopendata.tests.helpers import (
     reset_database,
     resource_fields,
 )
+from ckanext.gbgopendata.tests.session_app import registered_actions
 
 VIEWERS = ("anonymous", "outsider")
 
@@ -78,12 +77,6 @@ def _takes_a_dataset(name: str, action: Any) -> bool:
         parameter in IDENTIFYING_PARAMETERS and re.search(r"dataset|package|resource", text, re.I)
         for parameter, text in documented
     )
-
-
-def _registered_actions() -> dict[str, Any]:
-    # CKAN has no public list of its actions: its registry, filled by get_action.
-    toolkit.get_action("package_show")
-    return dict(ckan.logic._actions)
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +144,7 @@ def _answer(response: Any, identifiers: dict[str, str]) -> tuple[int, str]:
 
 def _action_requests() -> list[tuple[str, existence.Identifier, str]]:
     """(action, parameter, which value) for every registered action of the table."""
-    registered = _registered_actions()
+    registered = registered_actions()
     requests = []
     for name, identifiers in existence.NAMED_BY.items():
         if name not in registered:
@@ -172,14 +165,14 @@ def _data_dict(identifier: existence.Identifier, value: str) -> dict[str, Any]:
 
 def test_every_action_that_takes_a_dataset_is_declared(_plugins_of_the_session):
     undeclared = sorted(
-        name for name, action in _registered_actions().items()
+        name for name, action in registered_actions().items()
         if _takes_a_dataset(name, action) and name not in existence.NAMED_BY and name not in NOT_NAMING_AN_EXISTING_DATASET
     )
     assert undeclared == [], "add them to existence.NAMED_BY (or, with a reason, to NOT_NAMING_AN_EXISTING_DATASET)"
 
 
 def test_every_declared_action_is_registered(_plugins_of_the_session):
-    registered = _registered_actions()
+    registered = registered_actions()
     assert sorted(set(existence.NAMED_BY) - set(registered)) == []
     assert sorted(set(NOT_NAMING_AN_EXISTING_DATASET) - set(registered)) == []
 
@@ -198,6 +191,19 @@ def test_every_action_answers_a_hidden_dataset_as_a_missing_one(world, viewer):
             different.append((name, identifier.parameter, kind, answers))
     print(f"{len(requests)} action requests compared ({len({r[0] for r in requests})} actions) for {viewer}")
     assert different == []
+
+
+@pytest.mark.parametrize("name, parameters", [
+    ("package_show", {"id": "public"}), ("package_activity_list", {"id": "public"}),
+    ("dataset_follower_count", {"id": "public"}), ("package_relationships_list", {"id": "public"}),
+    ("resource_show", {"id": "resource"}), ("resource_view_list", {"id": "resource"}),
+])
+def test_the_guarded_reads_still_answer_get_requests(world, name, parameters):
+    # The guard marks CKAN's reads side-effect-free as CKAN does (every action
+    # of ckan.logic.action.get): else a GET is refused (400).
+    values = {"public": world["public"]["id"], "resource": world["public"]["resources"][0]["id"]}
+    response = world["app"].get(f"/api/3/action/{name}", query_string={k: values[v] for k, v in parameters.items()})
+    assert response.status_code == 200
 
 
 def test_a_reader_who_may_not_edit_is_told_so(world):
