@@ -76,4 +76,4 @@ def test_the_user_pages_show_the_local_placeholder_not_a_gravatar(app, user_page
 
 @pytest.mark.ckan_config("ckanext.gbgopendata.gravatar", True)
 def test_the_option_shows_gravatars(app, user_pages):
-    assert GRAVATAR in user_pages(app)[f"/"]
+    assert GRAVATAR in user_pages(app)["/"]
