@@ -43,6 +43,9 @@ NOT_FOUND = {
     RESOURCE_VIEW: "Resource view not found",
     ACTIVITY: "Activity not found",
 }
+# A page says it as CKAN's dataset page does (a person may have followed an
+# old link or be logged out): one wording for missing and hidden alike.
+PAGE_NOT_FOUND = {**NOT_FOUND, DATASET: "Dataset not found or you have no permission to view it"}
 
 
 class Identifier(NamedTuple):
@@ -311,5 +314,5 @@ def refuse_unknown_page() -> Any:
     for argument, kind in arguments.items():
         identifier = view_args.get(argument)
         if isinstance(identifier, str) and identifier and not may_know(context, kind, identifier):
-            return toolkit.abort(404, toolkit._(NOT_FOUND[kind]))
+            return toolkit.abort(404, toolkit._(PAGE_NOT_FOUND[kind]))
     return None

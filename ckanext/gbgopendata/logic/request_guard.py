@@ -163,8 +163,10 @@ JSON_OBJECT = JsonObject()
 @dataclass(frozen=True)
 class ObjectList(Kind):
     def problem(self, value: Any) -> str | None:
-        if not isinstance(value, list) or len(value) > MOST_ITEMS or any(not isinstance(i, dict) for i in value):
+        if not isinstance(value, list) or any(not isinstance(i, dict) for i in value):
             return _("Must be a list of objects, such as [{…}, {…}]")
+        if len(value) > MOST_ITEMS:
+            return _("At most {max} objects in the list; {count} were sent").format(max=MOST_ITEMS, count=len(value))
         return None
 
 

@@ -16,7 +16,7 @@ from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import checklist, languages
 from ckanext.gbgopendata.logic import checklist as checklist_actions
-from ckanext.gbgopendata.logic import overview
+from ckanext.gbgopendata.logic import existence, overview
 
 blueprint = Blueprint("gbgopendata_publication", __name__)
 PAGE_SIZE = 50
@@ -51,7 +51,7 @@ def _dataset_or_abort(id: str) -> dict[str, Any]:
     try:
         dataset = toolkit.get_action("package_show")(dict(context), {"id": id})
     except (toolkit.ObjectNotFound, toolkit.NotAuthorized):
-        return toolkit.abort(404, toolkit._("Dataset not found"))
+        return toolkit.abort(404, toolkit._(existence.PAGE_NOT_FOUND[existence.DATASET]))
     try:
         toolkit.check_access("gbg_checklist_show", dict(context), {"id": dataset["id"]})
     except toolkit.NotAuthorized:
