@@ -7,8 +7,8 @@ field in the whole index, with count 0, so an anonymous visitor read the
 names, titles, distribution URLs and keywords of private datasets. Solr's
 other parameters (`wt`, `defType`, local params `{!…}`) reach further still.
 
-So for everyone who may not see everything (all but sysadmins and CKAN's
-own `ignore_auth` reads), package_search takes only what the portal's pages
+So for every caller, sysadmins included (only CKAN's own `ignore_auth`
+reads, with no request behind them, are exempt), package_search takes only what the portal's pages
 and the documented API use, and every page and endpoint built on it (the
 dataset list, organisation pages, feeds, the DCAT endpoints) with it:
 
@@ -78,8 +78,8 @@ def facet_fields() -> frozenset[str]:
 def check(data_dict: dict) -> None:
     """Raises a ValidationError naming each parameter the catalogue does not
     take, or whose value is outside what it takes. (Whom it applies to is
-    the package_search action's: all but those who see everything, and the
-    extension's OWN_SEARCH.)"""
+    the package_search action's: every caller but CKAN's ignore_auth reads
+    and the extension's OWN_SEARCH.)"""
     errors: dict[str, list[str]] = {}
     for key in data_dict:
         if str(key) not in PARAMETERS and not str(key).startswith(EXTENSION_PREFIX):

@@ -190,6 +190,7 @@ def world(_plugins_of_the_session, _app_of_the_session, reset_db, reset_index, m
         "admin": admin,
         "member": member,
         "outsider": outsider,
+        "sysadmin": sysadmin,
         "innocent": innocent,
         "canary": canary,
         "upload": upload,
@@ -466,6 +467,20 @@ class TestFacetCanary:
                     "/feeds/custom.atom?sort=metadata_modified+desc", "/", "/catalog.ttl"):
             assert app.get(url, headers=_headers(world, viewer)).status_code == OK, url
         assert app.get("/dataset/?sort=res_url+asc", headers=_headers(world, viewer)).status_code == 400
+
+
+@pytest.mark.parametrize("parameters, named", [
+    ({"facet.field": ["res_url"], "facet.mincount": 0}, "facet.field"),
+    ({"wt": "xml"}, "wt"),
+    ({"q": "{!lucene}name:*"}, "q"),
+])
+def test_a_sysadmin_gets_the_same_refusals(world, parameters, named):
+    """Refused by default for every role: a sysadmin sees every dataset, but
+    sends Solr no more than anyone else may."""
+    with pytest.raises(toolkit.ValidationError) as refusal:
+        helpers.call_action("package_search", context={"user": world["sysadmin"]["name"], "ignore_auth": False},
+                            **parameters)
+    assert named in refusal.value.error_dict
 
 
 class TestTheCanaryIsThereForItsOrganisation:
