@@ -152,6 +152,14 @@ def _refuse_a_move_that_breaks_the_checklist(context: dict, data_dict: dict) -> 
 @toolkit.chained_action
 def package_owner_org_update(up_func, context, data_dict):
     if not context.get("defer_commit"):
+        if not data_dict.get("organization_id"):
+            # CKAN takes an empty organisation as "none" and writes it past
+            # the schema, which requires one: the dataset is left where no
+            # one of an organisation can reach it and no save is valid.
+            toolkit.check_access("package_owner_org_update", dict(context), data_dict)
+            raise toolkit.ValidationError(
+                {"organization_id": [toolkit._("Missing value: every dataset of the catalogue belongs to an organisation")]}
+            )
         _refuse_a_move_that_breaks_the_checklist(context, data_dict)
     before = model.Package.get(data_dict.get("id") or "") if not context.get("defer_commit") else None
     old_owner, was_public = (before.owner_org, not before.private) if before is not None else (None, False)
@@ -274,7 +282,9 @@ def resource_search(up_func, context, data_dict):
 @toolkit.side_effect_free
 @toolkit.chained_action
 def package_search(up_func, context, data_dict):
-    if not context.get(search_parameters.OWN_SEARCH) and visibility.user_labels(context) is not None:
+    # Every caller, sysadmins too; only the extension's own searches and
+    # CKAN's internal ignore_auth reads (no request behind them) skip it.
+    if not context.get(search_parameters.OWN_SEARCH) and not context.get("ignore_auth"):
         search_parameters.check(data_dict)
     open_catalogue = context.get(visibility.OPEN_CATALOGUE)
     if open_catalogue:

@@ -141,13 +141,17 @@ def test_the_overview_csv_never_starts_a_cell_with_a_formula(app, organization, 
 # --- the organisation of a public dataset --------------------------------------------------
 
 
-def test_a_public_dataset_is_not_moved_to_no_organisation_past_the_rule(organization, editor, admin, sysadmin):
-    dataset = published(editor, admin, organization)
-    with pytest.raises(toolkit.ValidationError) as raised:
-        call("package_owner_org_update", sysadmin, id=dataset["id"], organization_id="")
-    assert "Utgivaren saknas" in str(raised.value.error_dict["organization_id"])
+@pytest.mark.parametrize("public", [True, False])
+def test_no_dataset_is_moved_to_no_organisation(organization, editor, admin, sysadmin, public):
+    # A private one was left with no organisation, reachable by no one of
+    # one and refused on every save (attacker run, issue 16).
+    dataset = published(editor, admin, organization) if public else draft(editor, organization)
+    for empty in ("", None):
+        with pytest.raises(toolkit.ValidationError) as raised:
+            call("package_owner_org_update", sysadmin, id=dataset["id"], organization_id=empty)
+        assert "belongs to an organisation" in str(raised.value.error_dict["organization_id"])
     pkg = model.Package.get(dataset["id"])
-    assert pkg.owner_org == organization["id"] and pkg.private is False
+    assert pkg.owner_org == organization["id"] and pkg.private is (not public)
 
 
 def test_a_public_dataset_is_not_moved_to_an_organisation_without_orgnr(organization, editor, admin, sysadmin):
