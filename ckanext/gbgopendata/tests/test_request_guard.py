@@ -57,8 +57,12 @@ def _send(app, action: str, headers: dict, repeated: str | None = None, **data: 
     return app.post(f"/api/3/action/{action}", json=data, headers=headers, expect_errors=True)
 
 
-def _fuzz(app, headers: dict) -> tuple[int, list[str]]:
-    """Every action, every parameter, every bad value: (requests sent, failures)."""
+def _fuzz(app, headers: dict, also_refused: bool) -> tuple[int, list[str]]:
+    """Every action, every parameter, every bad value: (requests sent,
+    failures). A value the guard refuses is answered by the middleware
+    before CKAN reads the caller, so it is sent for one caller only
+    (`also_refused`); what the guard lets through reaches the action and is
+    sent for every caller."""
     sent, failures = 0, []
     for action, declaration in sorted(request_guard.declarations().items()):
         cases: list[tuple[str, str, Any, bool]] = [(UNDECLARED, "undeclared", "x", declaration.body is None)]
@@ -66,6 +70,8 @@ def _fuzz(app, headers: dict) -> tuple[int, list[str]]:
             cases += [(name, label, value, kind.problem(value) is not None) for label, value in BAD_VALUES.items()]
             cases.append((name, "repeated", None, not kind.repeatable))
         for name, label, value, refused in cases:
+            if refused and not also_refused:
+                continue
             sent += 1
             try:
                 if label == "repeated":
@@ -89,7 +95,7 @@ def test_no_bad_value_to_any_action_gives_a_server_error(app, sysadmin, editor, 
                "sysadmin": {"Authorization": sysadmin["token"]}}
     sent, failures = 0, []
     for caller, headers in callers.items():
-        count, found = _fuzz(app, headers)
+        count, found = _fuzz(app, headers, also_refused=caller == "anonymous")
         sent += count
         failures += [f"{caller}: {failure}" for failure in found]
     with capsys.disabled():
