@@ -182,7 +182,7 @@ def _no_pages_for_a_type_without_them() -> Any:
     package = model.Package.get(identifier)
     if package is None or _has_pages(package.type):
         return None
-    return toolkit.abort(404, toolkit._(existence.PAGE_NOT_FOUND[existence.DATASET]))
+    return existence.not_found_page()
 
 
 def _has_pages(dataset_type: str) -> bool:

@@ -298,6 +298,11 @@ def _page_arguments(endpoint: str | None, view_args: dict) -> dict[str, str]:
     return {}
 
 
+def not_found_page(kind: str = DATASET) -> Any:
+    """CKAN's 404 page with the one "not found" a page says of `kind`."""
+    return toolkit.abort(404, toolkit._(PAGE_NOT_FOUND[kind]))
+
+
 def refuse_unknown_page() -> Any:
     """A before_request: a page naming an object the caller may not know of
     is CKAN's 404 page with the one "not found" of its kind, as for one that
@@ -314,5 +319,5 @@ def refuse_unknown_page() -> Any:
     for argument, kind in arguments.items():
         identifier = view_args.get(argument)
         if isinstance(identifier, str) and identifier and not may_know(context, kind, identifier):
-            return toolkit.abort(404, toolkit._(PAGE_NOT_FOUND[kind]))
+            return not_found_page(kind)
     return None

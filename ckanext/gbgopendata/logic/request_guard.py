@@ -174,6 +174,40 @@ OBJECT_LIST = ObjectList()
 
 
 @dataclass(frozen=True)
+class ObjectWithId(JsonObject):
+    """An object whose `id` CKAN reads as object["id"] (a KeyError, HTTP 500,
+    without one)."""
+
+    def problem(self, value: Any) -> str | None:
+        if problem := super().problem(value):
+            return problem
+        if isinstance(value, dict) and not isinstance(value.get("id"), str):
+            return _("Must be an object with the id of an existing one")
+        return None
+
+
+@dataclass(frozen=True)
+class Required(Kind):
+    """A parameter CKAN reads as data_dict[name] before its own validation
+    would name it (a KeyError, HTTP 500, when missing): refused when missing
+    or empty, otherwise a value of `kind`."""
+
+    kind: Kind
+
+    @property
+    def repeatable(self) -> bool:  # type: ignore[override]
+        return self.kind.repeatable
+
+    def problem(self, value: Any) -> str | None:
+        return self.kind.problem(value)
+
+
+def _required(parameters: Mapping[str, Kind], *names: str) -> dict[str, Kind]:
+    """`parameters`, those `names` Required."""
+    return {**parameters, **{name: Required(parameters[name]) for name in names}}
+
+
+@dataclass(frozen=True)
 class OneOf(Kind):
     """One of a set of texts; `values` is a function, as some sets are read
     from the running CKAN."""
@@ -443,7 +477,7 @@ def _declarations() -> dict[str, Declaration]:
         "resource_show": {**ID, "include_tracking": BOOLEAN},
         "resource_search": _from_schema(schema.default_resource_search_schema, query=TEXT_LIST, fields=JSON_OBJECT),
         "resource_create_default_resource_views": {
-            "resource": JSON_OBJECT, "package": JSON_OBJECT, "create_datastore_views": BOOLEAN,
+            "resource": Required(ObjectWithId()), "package": JSON_OBJECT, "create_datastore_views": BOOLEAN,
         },
         "resource_view_create": view_body,
         "resource_view_update": view_body,
@@ -496,10 +530,10 @@ def _declarations() -> dict[str, Declaration]:
         "group_show": group_show,
         "organization_show": group_show,
         "group_package_show": {**ID, "limit": NATURAL},
-        "group_member_create": members,
-        "organization_member_create": members,
-        "group_member_delete": group_member_delete,
-        "organization_member_delete": group_member_delete,
+        "group_member_create": _required(members, "id", "username"),
+        "organization_member_create": _required(members, "id", "username"),
+        "group_member_delete": _required(group_member_delete, "id"),
+        "organization_member_delete": _required(group_member_delete, "id"),
         "member_create": {
             **ID, "object": IDENTIFIER, "object_type": OneOf(object_types), "capacity": IDENTIFIER,
         },
@@ -554,7 +588,7 @@ def _declarations() -> dict[str, Declaration]:
         "user_update": user_body,
         "user_patch": user_body,
         "user_delete": ID,
-        "user_invite": {"email": TEXT, "group_id": IDENTIFIER, "role": IDENTIFIER},
+        "user_invite": _required({"email": TEXT, "group_id": IDENTIFIER, "role": IDENTIFIER}, "email", "group_id", "role"),
         "user_list": {
             **pagination, "q": TEXT, "email": TEXT, "order_by": IDENTIFIER, "all_fields": BOOLEAN,
             "include_site_user": BOOLEAN,
@@ -659,22 +693,6 @@ def problems(kinds: Mapping[str, Kind], given: Mapping[str, Any]) -> dict[str, l
     return {name: [problem] for name, value in given.items() if (problem := kinds[name].problem(value))}
 
 
-# Parameters CKAN reads as data_dict[name] (a KeyError, HTTP 500, when
-# missing), before its own validation would name them; and objects whose
-# `id` it reads so.
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "group_member_create": ("id", "username"),
-    "organization_member_create": ("id", "username"),
-    "group_member_delete": ("id",),
-    "organization_member_delete": ("id",),
-    "user_invite": ("email", "group_id", "role"),
-    "resource_create_default_resource_views": ("resource",),
-}
-OBJECTS_WITH_ID: dict[str, tuple[str, ...]] = {
-    "resource_create_default_resource_views": ("resource",),
-}
-
-
 def refused(action: str, data: Mapping[str, Any], repeated: set[str]) -> dict[str, list[str]]:
     """The errors of a request to `action` (its parameters `data`, those of
     them `repeated` in the query string or form), by parameter; empty if
@@ -690,12 +708,8 @@ def refused(action: str, data: Mapping[str, Any], repeated: set[str]) -> dict[st
             errors[name] = [_("Given more than once: give it once")]
         elif kind is None and declaration.body is None:
             errors[name] = [_("Not a parameter of this action")]
-    for name in REQUIRED.get(action, ()):
-        if data.get(name) in (None, "", [], {}) and name not in errors:
+    for name, kind in kinds.items():
+        if isinstance(kind, Required) and data.get(name) in (None, "", [], {}) and name not in errors:
             errors[name] = [_("Missing value")]
-    for name in OBJECTS_WITH_ID.get(action, ()):
-        value = data.get(name)
-        if isinstance(value, dict) and not isinstance(value.get("id"), str) and name not in errors:
-            errors[name] = [_("Must be an object with the id of an existing one")]
     checked = {name: value for name, value in data.items() if name in kinds and name not in errors and value is not None}
     return {**errors, **problems(kinds, checked)}

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-import ckan.logic
 from ckan.plugins import toolkit
 from ckan.tests import helpers
 
 from ckanext.gbgopendata.logic import request_guard
 from ckanext.gbgopendata.tests.helpers import dataset_fields
+from ckanext.gbgopendata.tests.session_app import registered_actions
 
 BAD_VALUES: dict[str, Any] = {
     "list": ["a"],
@@ -34,14 +34,9 @@ BAD_VALUES: dict[str, Any] = {
 UNDECLARED = "gbgopendata_undeclared"
 
 
-def _registered_actions() -> set[str]:
-    toolkit.get_action("package_show")  # CKAN resolves its action registry on first use
-    return set(ckan.logic._actions)
-
-
 @pytest.mark.usefixtures("with_plugins")
 def test_every_registered_action_is_declared_in_the_guard():
-    registered = _registered_actions()
+    registered = set(registered_actions())
     declared = set(request_guard.declarations())
     assert not registered - declared, f"not declared in request_guard: {sorted(registered - declared)}"
     assert not declared - registered, f"declared but not registered: {sorted(declared - registered)}"

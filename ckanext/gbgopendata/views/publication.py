@@ -51,7 +51,7 @@ def _dataset_or_abort(id: str) -> dict[str, Any]:
     try:
         dataset = toolkit.get_action("package_show")(dict(context), {"id": id})
     except (toolkit.ObjectNotFound, toolkit.NotAuthorized):
-        return toolkit.abort(404, toolkit._(existence.PAGE_NOT_FOUND[existence.DATASET]))
+        return existence.not_found_page()
     try:
         toolkit.check_access("gbg_checklist_show", dict(context), {"id": dataset["id"]})
     except toolkit.NotAuthorized:
