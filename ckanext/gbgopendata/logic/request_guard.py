@@ -174,14 +174,13 @@ OBJECT_LIST = ObjectList()
 
 
 @dataclass(frozen=True)
-class ObjectWithId(JsonObject):
-    """An object whose `id` CKAN reads as object["id"] (a KeyError, HTTP 500,
-    without one)."""
+class ObjectWithId(Kind):
+    """An object whose `id` CKAN reads as object["id"]: a KeyError without
+    one, and a TypeError for JSON text (from a form), which CKAN does not
+    parse; both were HTTP 500."""
 
     def problem(self, value: Any) -> str | None:
-        if problem := super().problem(value):
-            return problem
-        if isinstance(value, dict) and not isinstance(value.get("id"), str):
+        if not isinstance(value, dict) or not isinstance(value.get("id"), str):
             return _("Must be an object with the id of an existing one")
         return None
 

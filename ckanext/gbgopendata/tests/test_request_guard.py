@@ -131,6 +131,16 @@ def test_the_action_api_names_the_bad_parameter_in_the_requests_language(app, ur
 
 
 @pytest.mark.usefixtures("with_plugins")
+@pytest.mark.parametrize("resource", ['{"a": "b"}', '{"id": "x"}'])
+def test_an_object_sent_as_form_text_is_refused_by_name(app, resource):
+    # CKAN reads resource["id"] and does not parse a form's JSON text: 500.
+    response = app.post("/api/3/action/resource_create_default_resource_views", data={"resource": resource},
+                        expect_errors=True)
+    assert response.status_code == 409
+    assert list(response.json["error"]) == ["__type", "resource"]
+
+
+@pytest.mark.usefixtures("with_plugins")
 def test_a_good_request_passes_the_guard(app):
     response = app.get('/api/3/action/package_search?q=*:*&rows=5&facet.field=["tags"]&include_private=true')
     assert response.json["success"] is True
