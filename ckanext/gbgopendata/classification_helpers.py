@@ -8,7 +8,8 @@ from typing import Any, Callable
 from ckan import model
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import classification, languages, rule
+from ckanext.gbgopendata import assessment, classification, languages, rule
+from ckanext.gbgopendata.logic import facts
 
 
 def _lang() -> str:
@@ -28,7 +29,8 @@ def _choice_blocker(field_name: str, level: str) -> rule.PublicationBlocker | No
     publishable: what the form says when the choice is made."""
     publishable = {field: classification.OPEN_CONFIDENTIALITY_LEVEL for field in classification.LEVEL_FIELDS}
     publishable[field_name] = level
-    for blocker in rule.publication_blockers(publishable):
+    decided = assessment.assess(assessment.shape(publishable), assessment.Facts(rules=facts.rules()))
+    for blocker in decided.standing:
         if blocker.field == field_name:
             return blocker
     return None

@@ -294,23 +294,25 @@ def publication_check(make_private: bool) -> None:
     """
     import ckan.model as model
 
-    from ckanext.gbgopendata import checklist, rule
+    from ckanext.gbgopendata.logic import facts
 
     flask_app = click.get_current_context().meta["flask_app"]
     with flask_app.test_request_context():
         site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
         context = {"user": site_user["name"], "ignore_auth": True}
-        public = (
-            model.Session.query(model.Package.id)
+        public = facts.packages_with_resources(
+            model.Session.query(model.Package)
             .filter(model.Package.state == "active", model.Package.private.is_(False))
             .order_by(model.Package.name)
         )
+        confirmations = facts.confirmations_of(pkg.id for pkg in public)
         breaking = made_private = incomplete = 0
-        for (dataset_id,) in public:
-            dataset = toolkit.get_action("package_show")(dict(context, use_cache=False), {"id": dataset_id})
-            blockers = rule.standing_blockers(dataset)
+        for pkg in public:
+            dataset_id, dataset = pkg.id, {"name": pkg.name}
+            decided = facts.assess_package(pkg, confirmations=confirmations.get(pkg.id, {}))
+            blockers = decided.standing
             if not blockers:
-                missing = checklist.evaluate(dataset).incomplete_required()
+                missing = decided.checklist.incomplete_required()
                 if missing:
                     incomplete += 1
                     click.echo(

@@ -12,7 +12,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
 from ckanext.gbgopendata import checklist, cli, helpers, licenses, middleware, publishers, search
-from ckanext.gbgopendata.logic import action, auth, bad_input, existence, publication, registry, visibility
+from ckanext.gbgopendata.logic import action, auth, bad_input, events, existence, publication, registry, save, visibility
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its validators)
 from ckanext.gbgopendata import classification_helpers, presentation, views
@@ -101,14 +101,12 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
         return visibility.before_dataset_index(search.before_dataset_index(pkg_dict))
 
     def after_dataset_create(self, context, pkg_dict):
-        publication.record_level_changes(context, pkg_dict["id"])
-        publication.record_publication_change(context, pkg_dict["id"], pkg_dict.get("private", False))
+        events.after_save(context, save.current(pkg_dict["id"]), pkg_dict)
 
     def after_dataset_update(self, context, pkg_dict):
-        publication.withdraw_approvals(context, pkg_dict["id"], pkg_dict.get("owner_org"))
-        publication.record_level_changes(context, pkg_dict["id"])
-        publication.record_publication_change(context, pkg_dict["id"], pkg_dict.get("private", False))
-        visibility.hide_past_activities([pkg_dict["id"]])
+        current = save.current(pkg_dict["id"])
+        events.after_save(context, current, pkg_dict)
+        visibility.after_save(current, pkg_dict)
 
     # IPermissionLabels
 

@@ -1,32 +1,22 @@
-"""The publication rule: whether a dataset may be public.
+"""The publication rule: the conditions for a dataset to be public, each
+with a Swedish and an English reason.
 
-`publication_blockers(dataset)` returns every unmet condition, each with a
-Swedish and an English reason; empty means the dataset may be public. It is
-the one rule: the validators of every write (logic/publication.py), the
-permission labels and the open catalogue (logic/visibility.py), the bulk
-actions, the CLI (`publication-check`) and the form's hints all ask it. A
-new condition (the checklist's) is one more function in CONDITIONS.
+Pure functions of the dataset (assessment.shape) and of the settings they
+are given: `assessment.assess` asks them, once per decision, and every
+caller asks the assessment. A new condition is one more function here,
+called from `assess`.
 
-The dataset it reads is a mapping with these keys (package_show output and
-a save's validated data have them; `dataset_from_model` builds it from the
-stored model):
-
-- `type`: the dataset type ("dataset" when absent);
-- `confidentiality_level`, `integrity_level`, `availability_level`: "0", "1"
-  or "2", absent or empty when not classified;
-- `license_id`: the dataset's licence (register id, CKAN's old id or a URI);
-- `resources`: mappings with the distribution's own `license` (optional) and
-  `name_translated`, `name`, `url` or `id` to name it in a reason.
-
-Not pure: the licence condition reads ckanext.gbgopendata.open_licenses and
-the type condition reads the scheming schemas, both from the running config.
+Two kinds of condition: the standing ones (type, classification, licence)
+hold for every public dataset at all times; the checklist holds when a
+dataset is made public, and a save of a public dataset may not break an
+automatic item that held.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Collection, Iterable, Mapping
+from typing import Any, Collection, Iterable, Mapping
 
-from ckanext.gbgopendata import checklist, classification, dataset_types, languages, licenses
+from ckanext.gbgopendata import classification, dataset_types, languages, licenses
 
 
 @dataclass(frozen=True)
@@ -49,7 +39,9 @@ class PublicationBlocker:
         """Swedish and English together, for errors that must name the rule
         in both languages whatever the request's language (the action API);
         the web form shows the visitor's language (`BilingualText`)."""
-        return BilingualText(self.sv, self.en)
+        text = BilingualText(self.sv, self.en)
+        text.blocker = self
+        return text
 
 
 class BilingualText(str):
@@ -59,6 +51,8 @@ class BilingualText(str):
 
     sv: str
     en: str
+    # The condition it gives the reason of, when it is one.
+    blocker: "PublicationBlocker | None" = None
 
     def __new__(cls, sv: str, en: str) -> "BilingualText":
         text = super().__new__(cls, f"{sv} / {en}")
@@ -72,11 +66,11 @@ class BilingualText(str):
 # --- the conditions, in the order their reasons are given -----------------------------
 
 
-def type_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker]:
+def type_blockers(dataset: Mapping[str, Any], *, types_under_rule: Collection[str]) -> list[PublicationBlocker]:
     """Condition 0: the dataset is of a type whose schema runs this rule (a
     dataset of another type was written past it)."""
     dataset_type = dataset.get("type") or dataset_types.DEFAULT_TYPE
-    if dataset_type in dataset_types.types_under_the_rule():
+    if dataset_type in types_under_rule:
         return []
     return [
         PublicationBlocker(
@@ -157,12 +151,10 @@ def _resource_name(resource: Mapping[str, Any], lang: str) -> str:
     return name or resource.get("name") or resource.get("url") or resource.get("id") or "?"
 
 
-def license_blockers(
-    dataset: Mapping[str, Any], *, open_licenses: Collection[str] | None = None
-) -> list[PublicationBlocker]:
+def license_blockers(dataset: Mapping[str, Any], *, open_licenses: Collection[str]) -> list[PublicationBlocker]:
     """Condition 2: a public dataset, and each of its distributions, carries
     one of the open licences (ckanext.gbgopendata.open_licenses)."""
-    allowed = list(open_licenses) if open_licenses is not None else licenses.open_license_ids()
+    allowed = list(open_licenses)
     allowed_sv, allowed_en = _named(allowed, "sv"), _named(allowed, "en")
     blockers = []
     license_id = dataset.get("license_id")
@@ -206,50 +198,46 @@ def license_blockers(
     return blockers
 
 
-# The checklist items whose reasons the conditions above already give.
-_ITEMS_THE_RULE_EXPLAINS = ("classification", "open_licence")
-
-
 def _item_named(item: Any, lang: str) -> str:
     return f"{item.phase}. «{item.text(lang)}»"
 
 
-def checklist_blockers(
-    dataset: Mapping[str, Any], *, stored: Mapping[str, Any] | None = None, state: Any = None
-) -> list[PublicationBlocker]:
-    """Condition 3: the publication checklist (checklist/). A dataset is
-    made public only when every required item is done. A dataset that is
-    already public (`stored` is its stored state) stays public through an
-    edit unless the edit breaks an automatic item that held; unticking a
-    confirmed item makes it private instead (gbg_checklist_update). A
-    dataset published before its checklist was complete is not hidden by
-    this condition: the overviews and publication-check list it."""
-    state = state or checklist.evaluate(dataset)
+def broken_checklist_items(state: Any, held: Collection[str], *, conditions: Collection[str]) -> list[PublicationBlocker]:
+    """Condition 3 for a dataset that is public and stays public: the save
+    may not break a required automatic item that the stored dataset met
+    (`held`). Unticking a confirmed item unpublishes instead
+    (gbg_checklist_update); a dataset published before its checklist was
+    complete is not hidden: the overviews and publication-check list it.
+    Items in `conditions` are standing conditions, reported as such."""
     blockers = []
-    if stored is not None and not stored.get("private"):
-        held = checklist.evaluate(stored, confirmations={}, checklist=state.checklist)
-        for item_state in state.items:
-            item = item_state.item
-            if not item.automatic or not item.required or item.check in _ITEMS_THE_RULE_EXPLAINS:
-                continue
-            before = held.item(item.id)
-            if item_state.done or not (before and before.done):
-                continue
-            for missing in item_state.missing:
-                blockers.append(
-                    PublicationBlocker(
-                        code=f"checklist_{item.id}_broken",
-                        field=missing.field,
-                        sv=f"Ändringen bryter checklistans punkt {_item_named(item, 'sv')}, som en offentlig datamängd "
-                        f"måste uppfylla: {missing.sv}",
-                        en=f"The change breaks the checklist item {_item_named(item, 'en')}, which a public dataset "
-                        f"must meet: {missing.en}",
-                    )
+    for item_state in state.items:
+        item = item_state.item
+        if not item.automatic or not item.required or item.check in conditions:
+            continue
+        if item_state.done or item.id not in held:
+            continue
+        for missing in item_state.missing:
+            blockers.append(
+                PublicationBlocker(
+                    code=f"checklist_{item.id}_broken",
+                    field=missing.field,
+                    sv=f"Ändringen bryter checklistans punkt {_item_named(item, 'sv')}, som en offentlig datamängd "
+                    f"måste uppfylla: {missing.sv}",
+                    en=f"The change breaks the checklist item {_item_named(item, 'en')}, which a public dataset "
+                    f"must meet: {missing.en}",
                 )
-        return blockers
+            )
+    return blockers
+
+
+def checklist_blockers(state: Any, *, conditions: Collection[str]) -> list[PublicationBlocker]:
+    """Condition 3: the publication checklist (checklist/). A dataset is
+    made public only when every required item is done. Items in
+    `conditions` are standing conditions, reported as such."""
+    blockers = []
     for item_state in state.incomplete_required():
         item = item_state.item
-        if item.check in _ITEMS_THE_RULE_EXPLAINS:
+        if item.check in conditions:
             continue
         if item.automatic:
             details_sv = " ".join(missing.sv for missing in item_state.missing)
@@ -266,62 +254,6 @@ def checklist_blockers(
     return blockers
 
 
-# The conditions a public dataset must meet at all times: a stored public
-# dataset that breaks one is hidden from everyone who may not edit it
-# (logic/visibility.py), and publication-check lists it.
-STANDING_CONDITIONS: tuple[Callable[..., list[PublicationBlocker]], ...] = (
-    type_blockers,
-    classification_blockers,
-    license_blockers,
-)
-# Every condition, in the order their reasons are given: what a save that
-# makes or keeps a dataset public must meet.
-CONDITIONS: tuple[Callable[..., list[PublicationBlocker]], ...] = STANDING_CONDITIONS + (checklist_blockers,)
-
-
-def publication_blockers(
-    dataset: Mapping[str, Any],
-    *,
-    stored: Mapping[str, Any] | None = None,
-    open_licenses: Collection[str] | None = None,
-    state: Any = None,
-) -> list[PublicationBlocker]:
-    """Every condition that keeps `dataset` from being public; empty when it
-    may be public. `stored` is the dataset as stored before the save that
-    is being checked (None: a new dataset, or a question without a save);
-    `open_licenses` defaults to the configured
-    ckanext.gbgopendata.open_licenses; `state` is the dataset's checklist
-    (checklist.evaluate) when the caller has it already."""
-    blockers = standing_blockers(dataset, open_licenses=open_licenses)
-    blockers.extend(checklist_blockers(dataset, stored=stored, state=state))
-    return blockers
-
-
-def standing_blockers(
-    dataset: Mapping[str, Any], *, open_licenses: Collection[str] | None = None
-) -> list[PublicationBlocker]:
-    """The unmet standing conditions: why a stored public dataset is not
-    shown as public."""
-    blockers: list[PublicationBlocker] = []
-    for condition in STANDING_CONDITIONS:
-        if condition is license_blockers:
-            blockers.extend(condition(dataset, open_licenses=open_licenses))
-        else:
-            blockers.extend(condition(dataset))
-    return blockers
-
-
-def may_be_public(dataset: Mapping[str, Any]) -> bool:
-    """Whether a dataset may be made public now (every condition)."""
-    return not publication_blockers(dataset)
-
-
-def may_stay_public(dataset: Mapping[str, Any]) -> bool:
-    """Whether a stored public dataset is shown as public: the standing
-    conditions (a checklist completed later does not hide it)."""
-    return not standing_blockers(dataset)
-
-
 def unpublished_by_raise(currently_public: bool, dataset: Mapping[str, Any]) -> bool:
     """Whether saving `dataset` over a public one makes it private: raising
     confidentiality above 0 always succeeds and unpublishes (fail closed, so
@@ -329,25 +261,3 @@ def unpublished_by_raise(currently_public: bool, dataset: Mapping[str, Any]) -> 
     return currently_public and any(
         blocker.code == "confidentiality_above_0" for blocker in classification_blockers(dataset)
     )
-
-
-def dataset_from_model(pkg: Any) -> dict[str, Any]:
-    """The rule's view of a stored dataset (a ckan.model.Package), read from
-    the model without validation: cheap enough for every permission check."""
-    dataset: dict[str, Any] = dict(pkg.extras or {})
-    dataset.update(
-        id=pkg.id,
-        name=pkg.name,
-        type=pkg.type,
-        private=bool(pkg.private),
-        state=pkg.state,
-        owner_org=pkg.owner_org,
-        license_id=pkg.license_id,
-        title=pkg.title,
-        notes=pkg.notes,
-        resources=[
-            dict(resource.extras or {}, id=resource.id, url=resource.url, format=resource.format, name=resource.name)
-            for resource in pkg.resources
-        ],
-    )
-    return dataset

@@ -9,9 +9,8 @@ förvalta) as items a dataset must complete before it may be made public.
   gbgopendata_checklist_confirmation), with their history
   (gbgopendata_checklist_event).
 
-`evaluate(dataset)` gives every item's state; the publication rule
-(rule.checklist_blockers) asks it, and so do the actions, the checklist
-page and the overviews.
+`State` is every item's state; `assessment.assess` builds it, with the
+rule's decision, for every caller.
 """
 from __future__ import annotations
 
@@ -42,7 +41,6 @@ __all__ = [
     "STATUSES",
     "configured_file",
     "current",
-    "evaluate",
     "status",
 ]
 
@@ -64,7 +62,7 @@ def configured_file(config: Mapping[str, Any] | None = None) -> str:
 def _load(path: str, mtime: float) -> Checklist:
     from ckanext.gbgopendata.checklist import definition
 
-    return definition.load(path, automatic.CHECKS)
+    return definition.load(path, automatic.CHECK_NAMES)
 
 
 def load(path: str) -> Checklist:
@@ -134,36 +132,6 @@ class State:
                 counts["required"] += 1
                 counts["required_done"] += int(state.done)
         return progress
-
-
-def evaluate(
-    dataset: Mapping[str, Any],
-    confirmations: Mapping[str, Mapping[str, Any]] | None = None,
-    checklist: Checklist | None = None,
-) -> State:
-    """Every item's state for `dataset` (the rule's mapping). The confirmed
-    items are read from the database by the dataset's id unless given; a
-    dataset without an id (being created) has none."""
-    checklist = checklist or current()
-    if confirmations is None:
-        dataset_id = dataset.get("id")
-        if isinstance(dataset_id, str) and dataset_id:
-            from ckanext.gbgopendata import model as gbg_model
-
-            confirmations = gbg_model.checklist_confirmations(dataset_id)
-        else:
-            confirmations = {}
-    states = []
-    for item in checklist.items:
-        if item.automatic:
-            missing = automatic.CHECKS[item.check](dataset)
-            states.append(ItemState(item, done=not missing, missing=missing))
-        else:
-            confirmation = confirmations.get(item.id)
-            states.append(
-                ItemState(item, done=bool(confirmation and confirmation.get("confirmed")), confirmation=confirmation)
-            )
-    return State(checklist, states)
 
 
 def status(private: bool, state: State, publishable: bool) -> str:

@@ -1,17 +1,19 @@
 """The automatic checklist items: computed from the dataset, never ticked by
-hand. Each check asks the module that owns its rule (classification.py,
-licenses.py, publishers.py, dcat/formats.py, languages.py) and returns what
-is missing, each with the field that fixes it; an empty list means done.
+hand. Each check is a pure function of the dataset (assessment.shape) and
+its organisation's facts, asks the module that owns its rule (publishers.py,
+dcat/formats.py, languages.py) and returns what is missing, each with the
+field that fixes it; an empty list means done.
 
-The dataset is the rule's mapping (see rule.py): package_show output, a
-save's validated data, or rule.dataset_from_model.
+Two automatic items are the publication rule's standing conditions
+(classification, open licence): `assessment.assess` answers them from
+rule.py, so each condition is written once.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from ckanext.gbgopendata import classification, languages, licenses, publishers
+from ckanext.gbgopendata import languages
 from ckanext.gbgopendata.dcat import formats
 
 
@@ -48,38 +50,7 @@ def _resource_name(resource: Mapping[str, Any], lang: str) -> str:
     )
 
 
-def classification_check(dataset: Mapping[str, Any]) -> list[Missing]:
-    if classification.open_and_complete(dataset):
-        return []
-    return [
-        Missing(
-            "confidentiality_level",
-            "Klassningen är inte fullständig med konfidentialitet nivå 0.",
-            "The classification is not complete with confidentiality at level 0.",
-        )
-    ]
-
-
-def open_licence_check(dataset: Mapping[str, Any]) -> list[Missing]:
-    missing = []
-    if not licenses.is_open(dataset.get("license_id")):
-        missing.append(
-            Missing("license_id", "Datamängden har ingen öppen licens.", "The dataset has no open licence.")
-        )
-    for resource in _resources(dataset):
-        own = resource.get("license")
-        if own and not licenses.is_open(own):
-            missing.append(
-                Missing(
-                    "resources",
-                    f"Distributionen {_resource_name(resource, 'sv')} har ingen öppen licens.",
-                    f"The distribution {_resource_name(resource, 'en')} has no open licence.",
-                )
-            )
-    return missing
-
-
-def mandatory_metadata_check(dataset: Mapping[str, Any]) -> list[Missing]:
+def mandatory_metadata_check(dataset: Mapping[str, Any], organization: Mapping[str, Any]) -> list[Missing]:
     """DCAT-AP-SE's mandatory properties of a dataset (title, description,
     publisher) and of its distributions (access URL, format), and at least
     one distribution, without which a harvested dataset gives no data."""
@@ -88,8 +59,7 @@ def mandatory_metadata_check(dataset: Mapping[str, Any]) -> list[Missing]:
         missing.append(Missing("title_translated", "Titel saknas.", "The title is missing."))
     if not languages.translations(dataset.get("notes_translated")) and not _text(dataset.get("notes")):
         missing.append(Missing("notes_translated", "Beskrivning saknas.", "The description is missing."))
-    organisation = publishers.dataset_organization(dict(dataset))
-    if not organisation.get("orgnr"):
+    if not organization.get("orgnr"):
         missing.append(
             Missing(
                 "owner_org",
@@ -120,20 +90,8 @@ def mandatory_metadata_check(dataset: Mapping[str, Any]) -> list[Missing]:
     return missing
 
 
-def _contacts(dataset: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    contacts = dataset.get("contact")
-    if isinstance(contacts, str):  # as extras hold it (rule.dataset_from_model)
-        import json
-
-        try:
-            contacts = json.loads(contacts)
-        except ValueError:
-            contacts = []
-    return [contact for contact in contacts or [] if isinstance(contact, Mapping)]
-
-
-def contact_email_check(dataset: Mapping[str, Any]) -> list[Missing]:
-    if any(_text(contact.get("email")) for contact in _contacts(dataset)):
+def contact_email_check(dataset: Mapping[str, Any], organization: Mapping[str, Any]) -> list[Missing]:
+    if any(_text(contact.get("email")) for contact in dataset.get("contact") or []):
         return []
     return [
         Missing(
@@ -144,7 +102,7 @@ def contact_email_check(dataset: Mapping[str, Any]) -> list[Missing]:
     ]
 
 
-def bilingual_text_check(dataset: Mapping[str, Any]) -> list[Missing]:
+def bilingual_text_check(dataset: Mapping[str, Any], organization: Mapping[str, Any]) -> list[Missing]:
     missing = []
     for field, sv, en in (
         ("title_translated", "titel", "title"),
@@ -157,7 +115,7 @@ def bilingual_text_check(dataset: Mapping[str, Any]) -> list[Missing]:
     return missing
 
 
-def open_format_check(dataset: Mapping[str, Any]) -> list[Missing]:
+def open_format_check(dataset: Mapping[str, Any], organization: Mapping[str, Any]) -> list[Missing]:
     if any(formats.is_open_machine_readable(resource.get("format")) for resource in _resources(dataset)):
         return []
     return [
@@ -169,11 +127,12 @@ def open_format_check(dataset: Mapping[str, Any]) -> list[Missing]:
     ]
 
 
-CHECKS: dict[str, Callable[[Mapping[str, Any]], list[Missing]]] = {
-    "classification": classification_check,
-    "open_licence": open_licence_check,
+CHECKS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], list[Missing]]] = {
     "mandatory_metadata": mandatory_metadata_check,
     "contact_email": contact_email_check,
     "bilingual_text": bilingual_text_check,
     "open_format": open_format_check,
 }
+# The checks a checklist file may name: these, and the two that are rule conditions.
+RULE_CHECKS = ("classification", "open_licence")
+CHECK_NAMES = RULE_CHECKS + tuple(CHECKS)

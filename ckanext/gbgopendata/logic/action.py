@@ -14,8 +14,8 @@ from ckan import model
 from ckan.lib import search
 from ckan.plugins import plugin_loaded, toolkit
 
-from ckanext.gbgopendata import model as gbg_model, rule
-from ckanext.gbgopendata.logic import publication, search_parameters, validators, visibility
+from ckanext.gbgopendata import assessment, model as gbg_model
+from ckanext.gbgopendata.logic import events, facts, publication, save, search_parameters, validators, visibility
 
 # --- writes ---------------------------------------------------------------------------
 
@@ -25,17 +25,19 @@ def package_create(up_func, context, data_dict):
     # Who may write is answered before what is written (a 403, not a
     # validation error, for someone who may not create at all).
     toolkit.check_access("package_create", context, data_dict)
-    data_dict = publication.prepare_save(context, validators.without_derived_tags(data_dict), creating=True)
-    return up_func(context, data_dict)
+    data_dict, this_save = save.prepare(context, validators.without_derived_tags(data_dict), creating=True)
+    with save.saving(this_save):
+        return up_func(context, data_dict)
 
 
 @toolkit.chained_action
 def package_update(up_func, context, data_dict):
     # package_patch, package_revise, resource_create/update/delete, the web
     # forms and CKAN 2.12's bulk actions all save through package_update.
-    data_dict = publication.prepare_save(context, validators.without_derived_tags(data_dict), creating=False)
-    result = up_func(context, data_dict)
-    publication.tell_web_form_about_unpublishing(context)
+    data_dict, this_save = save.prepare(context, validators.without_derived_tags(data_dict), creating=False)
+    with save.saving(this_save):
+        result = up_func(context, data_dict)
+    publication.tell_web_form_about_unpublishing(this_save)
     return result
 
 
@@ -99,15 +101,14 @@ def _record_bulk_publication(context: dict, before: dict[str, tuple[bool, int | 
         return
     model.Session.expire_all()
     last = gbg_model.last_checklist_events(list(before))
-    user_id = publication.acting_user_id(context)
-    recorded = False
+    changed = []
     for pkg in model.Session.query(model.Package).filter(model.Package.id.in_(list(before))):
         was_private, last_event = before[pkg.id]
         if bool(pkg.private) == was_private or (last.get(pkg.id) or {}).get("id") != last_event:
             continue
-        gbg_model.record_checklist_event(pkg.id, "unpublished" if pkg.private else "published", user_id)
-        recorded = True
-    if recorded:
+        changed.append(pkg)
+    if changed:
+        events.after_bulk(context, changed)
         model.repo.commit()
 
 
@@ -143,8 +144,11 @@ def _refuse_a_move_that_breaks_the_checklist(context: dict, data_dict: dict) -> 
         if org is None or not org.is_organization:
             return  # CKAN answers "not found"
         new_owner = org.id
-    stored = rule.dataset_from_model(pkg)
-    blockers = rule.checklist_blockers(dict(stored, owner_org=new_owner), stored=stored)
+    # The move as a save of the dataset with the new owner would be decided.
+    stored = facts.of_package(pkg)
+    moved = dict(stored, owner_org=new_owner)
+    decided = assessment.assess(moved, facts.facts(moved, stored=stored))
+    blockers = decided.checklist_blockers
     if blockers:
         raise toolkit.ValidationError({"organization_id": [blocker.bilingual() for blocker in blockers]})
 
@@ -166,7 +170,10 @@ def package_owner_org_update(up_func, context, data_dict):
     result = up_func(context, data_dict)
     if context.get("defer_commit"):
         return result  # called inside package_create/update, which index and commit
-    _after_a_direct_move(context, data_dict, old_owner, was_public)
+    moved = model.Package.get(data_dict.get("id") or "")
+    if moved is not None:
+        events.after_direct_move(context, moved, old_owner, was_public)
+        model.repo.commit()
     # CKAN commits the new owner but leaves the search index (which
     # package_search and the cached package_show read) and the labels of past
     # activities as they were: people of the old organisation would still
@@ -177,21 +184,6 @@ def package_owner_org_update(up_func, context, data_dict):
         model.repo.commit()
         search.rebuild(pkg.id)
     return result
-
-
-def _after_a_direct_move(context: dict, data_dict: dict, old_owner: str | None, was_public: bool) -> None:
-    """package_owner_org_update writes past package_update: a move to
-    another organisation withdraws the old organisation's approval and
-    makes a public dataset private, as a save that moves it does."""
-    pkg = model.Package.get(data_dict.get("id") or "")
-    if pkg is None or not old_owner or pkg.owner_org == old_owner:
-        return
-    user_id = publication.acting_user_id(context)
-    publication.withdraw_admin_confirmations(pkg.id, user_id)
-    if was_public:
-        pkg.private = True
-        gbg_model.record_checklist_event(pkg.id, "unpublished_automatically", user_id, reason="organisation_changed")
-    model.repo.commit()
 
 
 @toolkit.chained_action
@@ -500,7 +492,7 @@ def dcat_dataset_show(up_func, context, data_dict):
     pkg = model.Package.get(data_dict.get("id") or "")
     # Not found, rather than forbidden: the open catalogue does not say
     # which datasets exist outside it.
-    if pkg is None or not visibility.in_open_catalogue(rule.dataset_from_model(pkg)):
+    if pkg is None or not visibility.in_open_catalogue(facts.of_package(pkg)):
         toolkit.check_access("dcat_dataset_show", context, data_dict)
         raise toolkit.ObjectNotFound(toolkit._("Dataset not found"))
     context[visibility.OPEN_CATALOGUE] = True

@@ -11,9 +11,9 @@ from typing import Any
 from ckan import authz, model
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import checklist, languages, rule
+from ckanext.gbgopendata import checklist, languages
 from ckanext.gbgopendata import model as gbg_model
-from ckanext.gbgopendata.logic import publication
+from ckanext.gbgopendata.logic import events, facts, save
 
 COMMENT_MAX_LENGTH = 2000
 
@@ -44,9 +44,9 @@ def _without_control_characters(text: str) -> bool:
 
 
 def _locked(pkg: model.Package) -> model.Package:
-    # As a save does (publication.locked_package): ticks, publishing and
+    # As a save does (save.locked_package): ticks, publishing and
     # unpublishing of one dataset are decided one after the other.
-    return publication.locked_package(pkg.id)
+    return save.locked_package(pkg.id)
 
 
 def _user(context: dict) -> model.User | None:
@@ -110,15 +110,13 @@ def _reason_text(reason: str | None, state: checklist.State, lang: str) -> str:
     return reason
 
 
-def dataset_status(dataset: Any, state: checklist.State | None = None) -> str:
-    """Where a dataset (package_show output or rule.dataset_from_model)
-    stands: draft, ready, public or public_incomplete. One left
-    half-created in CKAN's form (state draft) is a draft."""
-    state = state or checklist.evaluate(dataset)
-    if (dataset.get("state") or "active") != "active":
-        return "draft"
-    publishable = not rule.publication_blockers(dataset, state=state)
-    return checklist.status(bool(dataset.get("private")), state, publishable)
+def _acting(context: dict) -> dict:
+    """The context for the save an action makes for its caller: the same
+    user, already loaded (CKAN would look them up again)."""
+    acting = {"user": context.get("user")}
+    if context.get("auth_user_obj") is not None:
+        acting["auth_user_obj"] = context["auth_user_obj"]
+    return acting
 
 
 @toolkit.side_effect_free
@@ -129,12 +127,10 @@ def gbg_checklist_show(context, data_dict):
     pkg = _dataset_model(data_dict, context)
     toolkit.check_access("gbg_checklist_show", context, {"id": pkg.id})
     lang = _lang()
-    dataset = toolkit.get_action("package_show")(
-        {"ignore_auth": True, "user": context.get("user"), "use_cache": False}, {"id": pkg.id}
-    )
-    state = checklist.evaluate(dataset)
-    private = bool(dataset.get("private"))
-    blockers = rule.publication_blockers(dataset, state=state) if private else []
+    decided = facts.assess_package(pkg)
+    state = decided.checklist
+    private = bool(pkg.private)
+    blockers = decided.blockers if private else ()
     events = gbg_model.checklist_events(pkg.id)
     names = _user_names(
         {event["user_id"] for event in events if event["user_id"]}
@@ -170,7 +166,7 @@ def gbg_checklist_show(context, data_dict):
         "id": pkg.id,
         "name": pkg.name,
         "private": private,
-        "status": dataset_status(dataset, state),
+        "status": decided.status,
         "complete": state.complete,
         "may_publish": private and not blockers and pkg.state == "active",
         "blockers": [
@@ -345,7 +341,7 @@ def gbg_checklist_update(context, data_dict):
     current = checklist.current()
     changes = _changes(data_dict, pkg, context, current)
     pkg = _locked(pkg)
-    user_id = publication.acting_user_id(context)
+    user_id = events.acting_user_id(context)
     stored = gbg_model.checklist_confirmations(pkg.id)
     unticked_required = None
     for change in changes:
@@ -372,7 +368,7 @@ def gbg_checklist_update(context, data_dict):
             {
                 "user": context.get("user"),
                 "ignore_auth": True,
-                publication.UNPUBLISH_REASON: f"item_unconfirmed:{unticked_required.id}",
+                save.UNPUBLISH_REASON: f"item_unconfirmed:{unticked_required.id}",
             },
             {"id": pkg.id, "private": True},
         )
@@ -417,15 +413,19 @@ def gbg_dataset_publish(context, data_dict):
     if not pkg.private:
         return gbg_checklist_show(context, {"id": pkg.id})
     lang = _lang()
-    dataset = toolkit.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": pkg.id})
-    dataset["private"] = False
-    blockers = rule.publication_blockers(dataset)
-    if blockers:
+    try:
+        # The save's validators decide (one assessment of what it stores).
+        toolkit.get_action("package_patch")(_acting(context), {"id": pkg.id, "private": False})
+    except toolkit.ValidationError as error:
+        # Each reason under the field it concerns, in the request's language.
         errors: dict[str, list[str]] = {}
-        for blocker in blockers:
-            errors.setdefault(blocker.field, []).append(blocker.message(lang))
-        raise toolkit.ValidationError(errors)
-    toolkit.get_action("package_patch")({"user": context.get("user")}, {"id": pkg.id, "private": False})
+        for message in (error.error_dict or {}).get("private", []):
+            blocker = getattr(message, "blocker", None)
+            if blocker is not None:
+                errors.setdefault(blocker.field, []).append(blocker.message(lang))
+            else:
+                errors.setdefault("private", []).append(message)
+        raise toolkit.ValidationError(errors or error.error_dict) from None
     return gbg_checklist_show(context, {"id": pkg.id})
 
 
@@ -456,7 +456,7 @@ def gbg_dataset_unpublish(context, data_dict):
     if pkg.private:
         return gbg_checklist_show(context, {"id": pkg.id})
     toolkit.get_action("package_patch")(
-        {"user": context.get("user"), "gbgopendata_comment": (comment or "").strip() or None},
+        {**_acting(context), save.COMMENT: (comment or "").strip() or None},
         {"id": pkg.id, "private": True},
     )
     return gbg_checklist_show(context, {"id": pkg.id})

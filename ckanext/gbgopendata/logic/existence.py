@@ -225,6 +225,10 @@ def _guarded(name: str, inner: Callable | None) -> Callable:
     chained = inner is None or getattr(inner, "chained_action", False)
 
     def run(up_func, context, data_dict):
+        with visibility.one_reading_of_user_labels():
+            return decided(up_func, context, data_dict)
+
+    def decided(up_func, context, data_dict):
         for kind, identifier in named_objects(name, data_dict):
             refuse_unknown(context, kind, identifier)
         try:

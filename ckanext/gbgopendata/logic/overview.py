@@ -2,9 +2,9 @@
 run publishing: the rows of the overviews (`/organization/<name>/publicering`,
 `/ckan-admin/publicering`) and of their CSV export.
 
-Read from the model and the checklist tables in a few queries for the whole
-list (no package_show per dataset); the status is decided by the rule and
-the checklist, as everywhere else.
+Read from the model and the checklist tables in a fixed number of queries
+for the whole list, whatever its length (no package_show, no lazy load per
+dataset); each dataset's status is its one assessment, as everywhere else.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.plugins import plugin_loaded
 
-from ckanext.gbgopendata import checklist, classification, languages, licenses, publishers, rule
+from ckanext.gbgopendata import assessment, checklist, classification, languages, licenses, publishers
 from ckanext.gbgopendata import model as gbg_model
-from ckanext.gbgopendata.logic import checklist as checklist_actions
+from ckanext.gbgopendata.logic import facts
 
 
 @dataclass
@@ -70,19 +70,22 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
     query = model.Session.query(model.Package).filter(model.Package.state.in_(("active", "draft")))
     if organization_ids is not None:
         query = query.filter(model.Package.owner_org.in_(list(organization_ids)))
-    packages = query.all()
+    packages = facts.packages_with_resources(query)
     ids = [pkg.id for pkg in packages]
     confirmations = gbg_model.checklist_confirmations_of(ids)
     events = gbg_model.last_checklist_events(ids)
     activities = _last_activities(ids)
-    current = checklist.current()
+    rules = facts.rules()
     organizations = publishers.organizations()
     user_ids: set[str] = set()
     result = []
     for pkg in packages:
-        dataset = rule.dataset_from_model(pkg)
-        state = checklist.evaluate(dataset, confirmations[pkg.id], checklist=current)
-        status = checklist_actions.dataset_status(dataset, state)
+        dataset = facts.of_package(pkg)
+        organization = organizations.get(pkg.owner_org or "", {})
+        decided = assessment.assess(
+            dataset, assessment.Facts(rules=rules, organization=organization, confirmations=confirmations[pkg.id])
+        )
+        state, status = decided.checklist, decided.status
         missing = state.incomplete_required()
         changed_at, changed_by = pkg.metadata_modified, None
         if pkg.id in activities:
@@ -93,7 +96,6 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
         if changed_by:
             user_ids.add(changed_by)
         progress = state.progress()
-        organization = organizations.get(pkg.owner_org or "", {})
         licence = licenses.get_license(licenses.canonical_license_id(pkg.license_id))
         result.append(
             Row(
@@ -107,11 +109,7 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
                 license=licence.short_title if licence else (pkg.license_id or ""),
                 status=status,
                 missing=[item_state.item.id for item_state in missing],
-                awaiting_approval=status == "draft"
-                and pkg.state == "active"
-                and bool(missing)
-                and all(item_state.item.confirmed_by == "admin" for item_state in missing)
-                and not rule.standing_blockers(dataset),
+                awaiting_approval=decided.awaiting_approval,
                 changed_at=changed_at,
                 changed_by=changed_by or "",
                 phases_incomplete={

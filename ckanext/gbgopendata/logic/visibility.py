@@ -17,14 +17,17 @@ in most places; this module closes the rest:
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ckan import authz, model
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.plugins import plugin_loaded, toolkit
 
-from ckanext.gbgopendata import classification, rule
+from ckanext.gbgopendata import classification
+from ckanext.gbgopendata.logic import facts, save
 
 # Context key: the request serves the open catalogue (DCAT endpoints).
 OPEN_CATALOGUE = "gbgopendata_open_catalogue"
@@ -41,7 +44,7 @@ def in_open_catalogue(dataset: dict[str, Any]) -> bool:
     return (
         not dataset.get("private")
         and dataset.get("state", "active") == "active"
-        and rule.may_stay_public(dataset)
+        and not facts.standing(dataset)
     )
 
 
@@ -75,10 +78,26 @@ class PermissionLabels(DefaultPermissionLabels):
     publication rule is labelled as if it were private (fail closed)."""
 
     def get_dataset_labels(self, dataset_obj: model.Package) -> list[str]:
-        labels = super().get_dataset_labels(dataset_obj)
-        if labels == ["public"] and not rule.may_stay_public(rule.dataset_from_model(dataset_obj)):
+        # CKAN asks several times per save (index, new activity, past
+        # activities): a save decided by its assessment computes them once.
+        current = save.current(dataset_obj.id)
+        if current is None or current.dataset_id != dataset_obj.id:
+            return _labels(dataset_obj, None)
+        if not dataset_obj.private and current.assessment is None:
+            return _labels(dataset_obj, None)  # decided before the save's own assessment
+        key = (dataset_obj.id, bool(dataset_obj.private), dataset_obj.state, dataset_obj.owner_org)
+        if current.labels is None or current.labels[0] != key:
+            current.labels = (key, _labels(dataset_obj, current.assessment))
+        return list(current.labels[1])
+
+
+def _labels(dataset_obj: model.Package, decided: Any) -> list[str]:
+    labels = DefaultPermissionLabels.get_dataset_labels(_permission_labels, dataset_obj)
+    if labels == ["public"]:
+        unmet = decided.standing if decided is not None else facts.standing(dataset_obj)
+        if unmet:
             return _private_labels(dataset_obj)
-        return labels
+    return labels
 
 
 def _private_labels(dataset_obj: model.Package) -> list[str]:
@@ -101,7 +120,36 @@ def dataset_labels(pkg: model.Package) -> list[str]:
 
 
 def user_dataset_labels(user_obj: model.User | None) -> list[str]:
-    return _permission_labels.get_user_dataset_labels(user_obj)
+    kept = _user_labels_of_this_action.get()
+    key = getattr(user_obj, "id", None)
+    if kept is not None and key in kept:
+        return list(kept[key])
+    labels = _permission_labels.get_user_dataset_labels(user_obj)
+    if kept is not None:
+        kept[key] = list(labels)
+    return labels
+
+
+# The labels of each user, kept for one action called from outside (and the
+# actions it calls in turn, which ask again for the same user): CKAN reads
+# them with several queries each time.
+_user_labels_of_this_action: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "gbgopendata_user_labels", default=None
+)
+
+
+@contextlib.contextmanager
+def one_reading_of_user_labels() -> Iterator[None]:
+    """User labels are read once while the block runs (one outer action:
+    what a user may read does not change during it)."""
+    if _user_labels_of_this_action.get() is not None:
+        yield
+        return
+    token = _user_labels_of_this_action.set({})
+    try:
+        yield
+    finally:
+        _user_labels_of_this_action.reset(token)
 
 
 def user_labels(context: dict) -> list[str] | None:
@@ -110,10 +158,10 @@ def user_labels(context: dict) -> list[str] | None:
         return None
     user = context.get("auth_user_obj")
     if user is None or getattr(user, "is_anonymous", True):
-        user = model.User.get(context.get("user") or "")
+        user = model.User.get(context.get("user") or "") if context.get("user") else None
     if user is not None and user.sysadmin:
         return None
-    return _permission_labels.get_user_dataset_labels(user)
+    return user_dataset_labels(user)
 
 
 def readable_package_ids(context: dict, package_ids: Iterable[str]) -> set[str]:
@@ -255,6 +303,16 @@ def hide_past_activities(package_ids: Iterable[str]) -> None:
         labels = dataset_labels(pkg)
         if "public" not in labels:
             _label_activities(pkg, labels)
+
+
+def after_save(current: Any, dataset: dict[str, Any]) -> None:
+    """After a save: past activities are hidden if the dataset may no longer
+    be public (nothing to do for one that was private in the same
+    organisation before and after)."""
+    stored = current.stored if current is not None else None
+    if stored and stored["private"] and dataset.get("private") and stored.get("owner_org") == dataset.get("owner_org"):
+        return
+    hide_past_activities([dataset["id"]])
 
 
 # --- lists CKAN builds from the database --------------------------------------------------

@@ -6,9 +6,20 @@ import pytest
 
 from ckanext.gbgopendata import classification
 from ckanext.gbgopendata import rule
-from ckanext.gbgopendata.rule import publication_blockers
+from ckanext.gbgopendata import assessment
+from ckanext.gbgopendata.checklist import automatic, definition
 
 OPEN_LICENSES = ["CC0-1.0", "CC-BY-4.0"]
+RULES = assessment.Rules(
+    definition.load(definition.DEFAULT_FILE, automatic.CHECK_NAMES), tuple(OPEN_LICENSES), frozenset({"dataset"})
+)
+
+
+def publication_blockers(dataset, open_licenses):
+    """The standing conditions the assessment decides (the checklist's are
+    the checklist tests')."""
+    assert list(open_licenses) == OPEN_LICENSES
+    return list(assessment.standing(assessment.shape(dataset), RULES))
 CLASSIFIED = {"confidentiality_level": "0", "integrity_level": "1", "availability_level": "2"}
 
 

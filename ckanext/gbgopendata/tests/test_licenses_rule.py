@@ -57,17 +57,26 @@ class TestLicenceCondition:
         assert "Karta" in blockers[0].sv and "Map" in blockers[0].en
 
     def test_the_publication_rule_includes_the_licence_condition(self):
-        blockers = rule.publication_blockers({"license_id": "CC-BY-SA-4.0"}, open_licenses=self.OPEN)
-        assert "license_not_open" in [b.code for b in blockers]
+        from ckanext.gbgopendata import assessment
+        from ckanext.gbgopendata.checklist import automatic, definition
 
-        allowed = rule.publication_blockers({"license_id": "CC-BY-SA-4.0"}, open_licenses=["CC-BY-SA-4.0"])
-        assert "license_not_open" not in [b.code for b in allowed]
+        def blockers(open_licenses):
+            rules = assessment.Rules(
+                definition.load(definition.DEFAULT_FILE, automatic.CHECK_NAMES), tuple(open_licenses), frozenset({"dataset"})
+            )
+            return assessment.assess(assessment.shape({"license_id": "CC-BY-SA-4.0"}), assessment.Facts(rules)).blockers
+
+        assert "license_not_open" in [b.code for b in blockers(self.OPEN)]
+        assert "license_not_open" not in [b.code for b in blockers(["CC-BY-SA-4.0"])]
 
     @pytest.mark.usefixtures("with_plugins")
     @pytest.mark.ckan_config("ckanext.gbgopendata.open_licenses", "CC0-1.0")
     def test_without_open_licenses_the_configuration_applies(self):
-        assert rule.license_blockers({"license_id": "CC0-1.0"}) == []
-        blockers = rule.license_blockers({"license_id": "CC-BY-4.0"})
+        from ckanext.gbgopendata.logic import facts
+
+        configured = facts.rules().open_licenses
+        assert rule.license_blockers({"license_id": "CC0-1.0"}, open_licenses=configured) == []
+        blockers = rule.license_blockers({"license_id": "CC-BY-4.0"}, open_licenses=configured)
         assert [b.code for b in blockers] == ["license_not_open"]
         assert "CC0 1.0 (CC0-1.0)" in blockers[0].en and "CC-BY-4.0)" not in blockers[0].en
 

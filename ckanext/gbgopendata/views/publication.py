@@ -16,7 +16,7 @@ from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import checklist, languages
 from ckanext.gbgopendata.logic import checklist as checklist_actions
-from ckanext.gbgopendata.logic import existence, overview
+from ckanext.gbgopendata.logic import existence, facts, overview
 
 blueprint = Blueprint("gbgopendata_publication", __name__)
 PAGE_SIZE = 50
@@ -325,7 +325,7 @@ def gbgopendata_may_run_publishing(organization_id: str) -> bool:
 def gbgopendata_publication_status(pkg_dict: dict[str, Any]) -> str:
     """Template helper: the dataset's status in the publishing process, in
     the visitor's language (for those who may see its checklist)."""
-    return status_labels()[checklist_actions.dataset_status(pkg_dict)]
+    return status_labels()[facts.assess_dataset(pkg_dict).status]
 
 
 def template_helpers() -> dict[str, Any]:

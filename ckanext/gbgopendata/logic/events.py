@@ -1,0 +1,113 @@
+"""The events a write leaves, written by this module only, in the write's
+transaction: classification changes (gbgopendata_classification_change),
+publication and checklist history (gbgopendata_checklist_event), and the
+information owner's approvals withdrawn when what they approved changed.
+
+`after_save` is called by the after-save hooks of package_create and
+package_update with the save (logic/save.py) the validators decided;
+`after_direct_move` and `after_bulk` by the actions that write past
+package_update (package_owner_org_update; CKAN 2.11's bulk actions).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ckan import model
+
+from ckanext.gbgopendata import model as gbg_model
+from ckanext.gbgopendata.logic import facts
+from ckanext.gbgopendata.logic.save import Save
+
+
+def acting_user_id(context: dict) -> str | None:
+    """The id of the user a write acts for (None for an anonymous or
+    unknown one): the history and change log record it."""
+    user = context.get("auth_user_obj")
+    if getattr(user, "id", None) and not getattr(user, "is_anonymous", False):
+        return user.id
+    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    return user.id if user else None
+
+
+def approval_withdrawal_reason(save: Save, owner_org: Any) -> str | None:
+    """Why a save withdraws the information owner's approval (the
+    confirmations only an organisation's admin may give), or None. The owner
+    approved publishing the dataset as it was classified, for the
+    organisation it belonged to: a change of its confidentiality level
+    (either way) or a move to another organisation ends that approval."""
+    stored = save.stored
+    if not stored:
+        return None
+    old, new = save.level_changes.get("confidentiality_level", (None, None))
+    if old != new:
+        return f"confidentiality_changed:{old or '-'}:{new or '-'}"
+    if stored.get("owner_org") and owner_org and owner_org != stored["owner_org"]:
+        return "organisation_changed"
+    return None
+
+
+def withdraw_admin_confirmations(dataset_id: str, user_id: str | None, reason: str) -> None:
+    confirmations = gbg_model.checklist_confirmations(dataset_id)
+    for item in facts.rules().checklist.items:
+        if item.confirmed_by != "admin" or not (confirmations.get(item.id) or {}).get("confirmed"):
+            continue
+        gbg_model.save_confirmation(dataset_id, item.id, False, confirmations[item.id].get("comment"), user_id)
+        gbg_model.record_checklist_event(dataset_id, "unconfirmed", user_id, item_id=item.id, reason=reason)
+
+
+def _publication_change(save: Save, dataset_id: str, private: bool, user_id: str | None) -> None:
+    was_private = save.stored["private"] if save.stored else True
+    if bool(private) == bool(was_private):
+        return
+    if not private:
+        gbg_model.record_checklist_event(dataset_id, "published", user_id)
+    elif save.raised_level is not None:
+        gbg_model.record_checklist_event(
+            dataset_id, "unpublished_automatically", user_id, reason=f"confidentiality_raised:{save.raised_level}"
+        )
+    elif save.moved_from:
+        gbg_model.record_checklist_event(dataset_id, "unpublished_automatically", user_id, reason="organisation_changed")
+    elif save.unpublish_reason:
+        gbg_model.record_checklist_event(dataset_id, "unpublished_automatically", user_id, reason=save.unpublish_reason)
+    else:
+        gbg_model.record_checklist_event(dataset_id, "unpublished", user_id, comment=save.comment)
+
+
+def after_save(context: dict, save: Save | None, dataset: dict[str, Any]) -> None:
+    """Every event of a save that passed validation (once, if CKAN calls the
+    hook again)."""
+    if save is None or save.events_written:
+        return
+    save.events_written = True
+    dataset_id = dataset["id"]
+    if save.creating:
+        save.created_id = dataset_id
+    user_id = acting_user_id(context)
+    reason = approval_withdrawal_reason(save, dataset.get("owner_org"))
+    if reason:
+        withdraw_admin_confirmations(dataset_id, user_id, reason)
+    if save.level_changes:
+        gbg_model.record_classification_changes(dataset_id, save.level_changes, user_id)
+    _publication_change(save, dataset_id, bool(dataset.get("private", False)), user_id)
+
+
+def after_direct_move(context: dict, pkg: model.Package, old_owner: str | None, was_public: bool) -> None:
+    """package_owner_org_update writes past package_update: a move to another
+    organisation withdraws the old organisation's approval and makes a
+    public dataset private, with the same events a save that moves it
+    leaves."""
+    if not old_owner or pkg.owner_org == old_owner:
+        return
+    save = Save(creating=False, stored={"id": pkg.id, "private": not was_public, "owner_org": old_owner},
+                resource_ids=None, seen_modified=None, moved_from=old_owner if was_public else None)
+    if was_public:
+        pkg.private = True
+    after_save(context, save, {"id": pkg.id, "owner_org": pkg.owner_org, "private": pkg.private})
+
+
+def after_bulk(context: dict, changed: list[model.Package]) -> None:
+    """CKAN 2.11's bulk actions write `private` past package_update and its
+    hooks: the publishing or unpublishing of each changed dataset."""
+    user_id = acting_user_id(context)
+    for pkg in changed:
+        gbg_model.record_checklist_event(pkg.id, "unpublished" if pkg.private else "published", user_id)

@@ -1,0 +1,85 @@
+"""What a save, a publication and an overview cost, counted: SQL statements,
+Solr requests, how often the assessment runs, dictizations (issue 17). Each
+is measured as a client makes it (the action API with an API token, a fresh
+session) and printed on failure, each statement on its line.
+
+Before the one-assessment change (same measurement, default checklist):
+package_patch of one field 73 SQL (private) / 77 (public), the checklist
+evaluated twice; gbg_dataset_publish 119 SQL, 3 dictizations; the overview
+26 SQL at 10 datasets and 206 at 100. Stock CKAN 2.12 (activity, scheming,
+dcat) spends 28 statements on a package_patch called in process, so the
+bounds below are this extension's cost on top of CKAN's own."""
+from __future__ import annotations
+
+import pytest
+from ckan import model
+from ckan.tests import helpers as ckan_helpers
+
+from ckanext.gbgopendata.tests import checklist_helpers as ch
+from ckanext.gbgopendata.tests.counting import counting
+from ckanext.gbgopendata.tests.helpers import organization_member
+
+pytestmark = [pytest.mark.usefixtures("with_plugins"), ch.DEFAULT_CHECKLIST]
+
+RULE = "ckanext.gbgopendata.rule:classification_blockers"
+EVALUATE = "ckanext.gbgopendata.assessment:assess"
+LABELS = "ckanext.gbgopendata.logic.visibility:_labels"
+DICTIZE = "ckan.lib.dictization.model_dictize:package_dictize"
+
+
+@pytest.fixture
+def admin(organization):
+    return organization_member(organization, "admin")
+
+
+@pytest.fixture
+def thirty(organization, editor):
+    return [ch.draft(editor, organization) for _ in range(30)]
+
+
+def _api(app, user, action, **data):
+    response = app.post(f"/api/3/action/{action}", json=data, headers={"Authorization": user["token"]})
+    assert response.status_code == 200, response.body
+    return response.json["result"]
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_a_patch_of_one_field(app, organization, editor, admin, thirty, public):
+    dataset = ch.published(editor, admin, organization) if public else thirty[0]
+    model.Session.remove()  # as a new request finds it: nothing loaded yet
+    with counting(RULE, EVALUATE, LABELS, DICTIZE) as counts:
+        _api(app, editor, "package_patch", id=dataset["id"], version="2.0")
+    print(counts.report())
+    assert len(counts.sql) <= (59 if public else 54), counts.report()
+    # A private result needs no rule; a public one is assessed once.
+    assert counts.calls[EVALUATE] == (1 if public else 0), counts.report()
+    assert counts.calls[DICTIZE] == 1, counts.report()
+
+
+def test_publishing(app, organization, editor, admin, thirty):
+    dataset = ch.ready(editor, admin, organization)
+    model.Session.remove()  # as a new request finds it: nothing loaded yet
+    with counting(RULE, EVALUATE, LABELS, DICTIZE) as counts:
+        _api(app, editor, "gbg_dataset_publish", id=dataset["id"])
+    print(counts.report())
+    assert len(counts.sql) <= 66, counts.report()
+    # The save's assessment, and the checklist the action answers with.
+    assert counts.calls[EVALUATE] == 2, counts.report()
+    assert counts.calls[DICTIZE] == 1, counts.report()
+
+
+@pytest.mark.parametrize("number", [10, 100])
+def test_the_overview(app, organization, editor, number):
+    for _ in range(number):
+        ch.draft(editor, organization)
+    from ckanext.gbgopendata.logic import overview
+
+    with app.flask_app.test_request_context("/"):
+        model.Session.remove()  # as a new request finds it: nothing loaded yet
+    with counting(RULE, EVALUATE) as counts:
+            rows = overview.rows([organization["id"]], lang="sv")
+    assert len(rows) == number
+    print(counts.report())
+    # The same few queries for 10 datasets as for 100 (no query per dataset).
+    assert len(counts.sql) <= 7, counts.report()
+    assert counts.calls[EVALUATE] == number
