@@ -92,3 +92,71 @@ def test_no_code_patches_flasks_view_table():
         if "view_functions" in path.read_text("utf-8")
     ]
     assert offenders == []
+
+
+# The layers docs/architecture.md draws, lowest first: a module imports only
+# from its own layer or those below it.
+LAYERS = [
+    # data: what the city's rules are made of
+    ("data", ["languages", "classification", "licenses", "publishers", "dataset_types", "vocabularies",
+              "checklist.definition", "dcat.formats"]),
+    # the decision: pure functions of a dataset and its facts
+    ("decision", ["rule", "checklist", "checklist.automatic", "assessment"]),
+    # CKAN's paths: actions, auth, validators, the save, the reads
+    ("logic", ["logic", "search", "presentation", "avatars", "model", "dcat", "csrf"]),
+    # what people and harvesters reach: pages, helpers, middleware, CLI, the plugin
+    ("surface", ["views", "helpers", "classification_helpers", "middleware", "cli", "theme", "plugin"]),
+]
+PURE = ["ckanext.gbgopendata.assessment", "ckanext.gbgopendata.rule", "ckanext.gbgopendata.checklist.automatic"]
+
+
+def _layer(module: str) -> int:
+    relative = module.removeprefix(PREFIX).lstrip(".")
+    best, best_length = None, -1
+    for index, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (relative == prefix or relative.startswith(prefix + ".")) and len(prefix) > best_length:
+                best, best_length = index, len(prefix)
+    assert best is not None, f"{module} is in no layer of docs/architecture.md"
+    return best
+
+
+def _only_a_namespace(module: str) -> bool:
+    """A package whose __init__ holds no code (importing one of its
+    modules runs nothing of the package's own)."""
+    path = _sources().get(module)
+    if path is None or path.name != "__init__.py":
+        return False
+    body = ast.parse(path.read_text("utf-8")).body
+    return all(isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) for node in body)
+
+
+def test_dependencies_point_down_the_documented_layers():
+    graph = {
+        source: {target for target in targets if not _only_a_namespace(target)}
+        for source, targets in import_graph().items()
+    }
+    upward = [
+        f"{source} ({LAYERS[_layer(source)][0]}) imports {target} ({LAYERS[_layer(target)][0]})"
+        for source, targets in graph.items()
+        if source != PREFIX
+        for target in targets
+        if target != PREFIX and _layer(target) > _layer(source)
+    ]
+    assert upward == []
+
+
+def test_the_layer_check_finds_an_upward_import():
+    assert _layer(f"{PREFIX}.assessment") < _layer(f"{PREFIX}.logic.facts") < _layer(f"{PREFIX}.views.publication")
+
+
+def test_the_decision_reads_no_ckan_flask_or_database():
+    for name in PURE:
+        path = _sources()[name]
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+        assert not imported & {"ckan", "flask", "sqlalchemy"}, name
