@@ -29,12 +29,8 @@ from ckan.lib.navl.dictization_functions import DataError
 from ckan.plugins import toolkit
 from sqlalchemy import exc as sa_exc
 
-from ckanext.gbgopendata.logic import validators
-
-# No text in a request may be longer, whatever the field (CKAN's own fields
-# and resource extras have no maximum of their own); the schema's fields
-# have smaller maximums (`max_length`).
-LONGEST_TEXT = 100_000
+from ckanext.gbgopendata.logic import input_limits, validators
+from ckanext.gbgopendata.logic.input_limits import LIMITS
 
 # CKAN's own parts of a dataset or an organisation that are lists of
 # objects (navl subschemas).
@@ -66,7 +62,8 @@ def check_dataset(context: dict, data_dict: dict) -> dict:
     fields = (schema or {}).get("dataset_fields", [])
     entry_fields = {f["field_name"]: f for f in fields if "repeating_subfields" in f}
     # Fields whose length the schema's validators check, with the field's
-    # own maximum: the others get LONGEST_TEXT here.
+    # own maximum: the others get LIMITS.any_text here (CKAN's own fields and
+    # resource extras have no maximum of their own).
     measured = {f["field_name"] for f in fields} | {f["field_name"] for f in (schema or {}).get("resource_fields", [])}
     measured |= {sub["field_name"] for f in entry_fields.values() for sub in f["repeating_subfields"]}
     errors: dict[str, Any] = {}
@@ -136,7 +133,7 @@ def check_relationship(context: dict, data_dict: dict) -> dict:
         value = data_dict.get(name)
         if value is None and not required:
             continue
-        problem = validators.text_problem(value, {"max_length": 10_000 if name == "comment" else 100})
+        problem = input_limits.text_problem(value, LIMITS.parameter_text if name == "comment" else LIMITS.identifier)
         if problem:
             errors[name] = [problem]
     _raise_if_any(errors)
@@ -148,12 +145,12 @@ def check_bulk_update(context: dict, data_dict: dict) -> dict:
     datasets, each given by id or name."""
     errors: dict[str, Any] = {}
     org_id = data_dict.get("org_id")
-    if not isinstance(org_id, str) or validators.text_problem(org_id, {"max_length": 100}):
+    if not isinstance(org_id, str) or input_limits.text_problem(org_id, LIMITS.identifier):
         errors["org_id"] = [_("Must be the id or name of an organisation")]
     datasets = data_dict.get("datasets")
     names = [datasets] if isinstance(datasets, str) else datasets
     if not isinstance(names, list) or any(
-        not isinstance(name, str) or validators.text_problem(name, {"max_length": 100}) for name in names
+        not isinstance(name, str) or input_limits.text_problem(name, LIMITS.identifier) for name in names
     ):
         errors["datasets"] = [_("Must be a list of ids or names of datasets")]
     _raise_if_any(errors)
@@ -280,7 +277,7 @@ def _check_resource_urls(data: dict, errors: dict) -> None:
 
 def _check_characters(data: dict, errors: dict, entry_fields: dict, measured: set[str]) -> None:
     """No text anywhere may hold a character that cannot be stored, and none
-    but the `measured` fields may be longer than LONGEST_TEXT. Lists of
+    but the `measured` fields may be longer than LIMITS.any_text. Lists of
     objects get their errors per entry, as navl gives them (resource_create
     reads its resource's errors from the list)."""
     for key, value in data.items():
@@ -314,11 +311,9 @@ def _first_problem(key: Any, value: Any, measured: bool) -> str | None:
 
 def _text_problems(value: Any, check_length: bool) -> Iterator[str]:
     if isinstance(value, str):
-        problem = validators.unsafe_character_message(value)
+        problem = input_limits.text_problem(value, LIMITS.any_text if check_length else len(value))
         if problem:
             yield problem
-        elif check_length and len(value) > LONGEST_TEXT:
-            yield _("Too long: at most {max} characters, not {length}").format(max=LONGEST_TEXT, length=len(value))
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _text_problems(key, check_length)
@@ -390,6 +385,12 @@ CHECKS: dict[str, Callable[[dict, dict], dict] | None] = {
     # DataError) before it calls package_update.
     "package_patch": check_patch,
     "package_revise": None,  # its own DataErrors (unmatched keys) only
+    # The other actions whose schema has lists of objects (navl subschemas):
+    # their DataErrors only. The action API answered a DataError with the
+    # whole request echoed (HTTP 400); this is the one place it becomes a
+    # ValidationError naming the field.
+    "vocabulary_create": None,
+    "vocabulary_update": None,
     "resource_create": check_resource,
     "resource_update": check_resource,
     "resource_patch": check_resource,

@@ -13,9 +13,9 @@ from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import checklist, languages
 from ckanext.gbgopendata import model as gbg_model
-from ckanext.gbgopendata.logic import events, facts, save
+from ckanext.gbgopendata.logic import events, facts, input_limits, save
 
-COMMENT_MAX_LENGTH = 2000
+COMMENT_MAX_LENGTH = input_limits.LIMITS.checklist_comment
 
 
 def _lang() -> str:
@@ -40,7 +40,7 @@ def _dataset_model(data_dict: dict, context: dict) -> model.Package:
 
 
 def _without_control_characters(text: str) -> bool:
-    return not any(ord(char) < 32 and char not in "\n\r\t" for char in text)
+    return input_limits.unsafe_character_message(text) is None
 
 
 def _locked(pkg: model.Package) -> model.Package:

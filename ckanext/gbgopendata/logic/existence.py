@@ -15,7 +15,8 @@ a hidden dataset exists.
   check), and answers the same ObjectNotFound for a hidden and a missing
   object.
 - `refuse_unknown_page` does the same for pages, keyed on the URL rule's
-  view arguments (`id`, `_id`, `resource_id`, `view_id`).
+  view arguments (`id`, `_id`, `resource_id`, `view_id`), with one lookup
+  per object named; a dataset of a type without pages has none either.
 - A new dataset's name that a hidden dataset holds is refused as a name that
   can never be used (CKAN's message for `new`, `edit`, `search`), not as
   "already in use": the refusal says the name is unavailable, which any
@@ -26,9 +27,11 @@ authorised" by CKAN: they know it exists.
 """
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, Callable, NamedTuple
 
+import sqlalchemy as sa
 from ckan import model
 from ckan.plugins import toolkit
 
@@ -142,14 +145,24 @@ PAGES_WITHOUT_PACKAGE_TYPE: dict[str, dict[str, str]] = {
 
 def may_know_dataset(context: dict, pkg: model.Package) -> bool:
     """Whether the caller may know that `pkg` exists: they may read it."""
-    labels = visibility.user_labels(context)
-    return labels is None or bool(set(visibility.dataset_labels(pkg)) & set(labels))
+    return _readable(lambda: visibility.user_labels(context), pkg)
+
+
+def _readable(user_labels: Callable[[], list[str] | None], pkg: model.Package) -> bool:
+    """Whether a caller with `user_labels` may read `pkg`. Everyone holds
+    "public", so the caller's labels (their organisations, from the
+    database) are read only for a dataset not labelled public."""
+    labels = visibility.dataset_labels(pkg)
+    if "public" in labels:
+        return True
+    caller = user_labels()
+    return caller is None or bool(set(labels) & set(caller))
 
 
 def _dataset_of(kind: str, identifier: str) -> tuple[bool, model.Package | None]:
     """(whether the object exists, the dataset it is or belongs to, if any)."""
     if kind == DATASET:
-        pkg = model.Package.get(identifier)
+        pkg = _dataset_named(identifier)
         return pkg is not None, pkg
     if kind == RESOURCE:
         resource = model.Resource.get(identifier)
@@ -167,10 +180,30 @@ def _dataset_of(kind: str, identifier: str) -> tuple[bool, model.Package | None]
     return True, model.Package.get(activity.object_id) if is_of_a_dataset else None
 
 
+def _dataset_named(reference: str) -> model.Package | None:
+    """The dataset whose id, or else whose name, is `reference`, in one
+    statement (Package.get sends two for a name); none when this session
+    has it loaded already (the actions a save calls in turn name it again)."""
+    package = model.Package
+    loaded = model.Session.identity_map.get(sa.orm.util.identity_key(package, reference))
+    if loaded is not None:
+        return loaded
+    query = model.Session.query(package).filter(sa.or_(package.id == reference, package.name == reference))
+    return query.order_by((package.id == reference).desc()).first()
+
+
+def _looked_up(
+    kind: str, identifier: str, may_read: Callable[[model.Package], bool]
+) -> tuple[bool, model.Package | None]:
+    """(whether `identifier` names an object of `kind` the caller may know
+    of, the dataset it is or belongs to)."""
+    exists, pkg = _dataset_of(kind, identifier)
+    return exists and (pkg is None or may_read(pkg)), pkg
+
+
 def may_know(context: dict, kind: str, identifier: str) -> bool:
     """Whether `identifier` names an object of `kind` the caller may know of."""
-    exists, pkg = _dataset_of(kind, identifier)
-    return exists and (pkg is None or may_know_dataset(context, pkg))
+    return _looked_up(kind, identifier, lambda pkg: may_know_dataset(context, pkg))[0]
 
 
 def refuse_unknown(context: dict, kind: str, identifier: Any) -> None:
@@ -310,7 +343,11 @@ def not_found_page(kind: str = DATASET) -> Any:
 def refuse_unknown_page() -> Any:
     """A before_request: a page naming an object the caller may not know of
     is CKAN's 404 page with the one "not found" of its kind, as for one that
-    does not exist."""
+    does not exist. So is the page of a dataset of a type the catalogue has
+    no pages for (stored before the type check): CKAN's dataset pages link
+    to `<type>.read`, which does not exist, and failed with a 500 (lists
+    that hold it link to the dataset pages, helpers.gbgopendata_dataset_url).
+    One lookup per object the page names, none for other pages."""
     import flask
 
     request = flask.request
@@ -320,8 +357,24 @@ def refuse_unknown_page() -> Any:
         return None
     user = toolkit.current_user
     context = {"user": getattr(user, "name", "") or "", "auth_user_obj": user}
+    user_labels = functools.cache(lambda: visibility.user_labels(context))
+    # A resource's page names its dataset twice: decided once.
+    may_read = functools.cache(lambda pkg: _readable(user_labels, pkg))
     for argument, kind in arguments.items():
         identifier = view_args.get(argument)
-        if isinstance(identifier, str) and identifier and not may_know(context, kind, identifier):
+        if not isinstance(identifier, str) or not identifier:
+            continue
+        known, pkg = _looked_up(kind, identifier, may_read)
+        if not known or kind == DATASET and pkg is not None and not _has_pages(pkg.type):
             return not_found_page(kind)
     return None
+
+
+def _has_pages(dataset_type: str) -> bool:
+    from werkzeug.routing import BuildError
+
+    try:
+        toolkit.url_for(f"{dataset_type}.read", id="x")
+    except BuildError:
+        return False
+    return True

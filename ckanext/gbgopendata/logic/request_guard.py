@@ -32,15 +32,9 @@ from typing import Any, Callable, Mapping
 
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata.logic import validators
+from ckanext.gbgopendata.logic import input_limits
+from ckanext.gbgopendata.logic.input_limits import LIMITS
 
-# PostgreSQL's and Solr's integer: a larger limit or offset failed there.
-LARGEST_NUMBER = 2**31 - 1
-# The end of year 9999 in seconds since 1970: Python's datetime ends there.
-LATEST_TIMESTAMP = 253_402_300_799
-LONGEST_IDENTIFIER = 100  # CKAN's names (PACKAGE_NAME_MAX_LENGTH); ids are 36
-LONGEST_QUERY = 10_000
-MOST_ITEMS = 1_000
 TRUE_WORDS = {"true", "yes", "on", "y", "t", "1"}  # what CKAN's asbool reads
 FALSE_WORDS = {"false", "no", "off", "n", "f", "0"}
 
@@ -63,13 +57,13 @@ class Kind:
 
 @dataclass(frozen=True)
 class Text(Kind):
-    max_length: int = LONGEST_QUERY
+    max_length: int = LIMITS.parameter_text
 
     def problem(self, value: Any) -> str | None:
-        return validators.text_problem(value, {"max_length": self.max_length})
+        return input_limits.text_problem(value, self.max_length)
 
 
-IDENTIFIER = Text(LONGEST_IDENTIFIER)
+IDENTIFIER = Text(LIMITS.identifier)
 TEXT = Text()
 
 
@@ -78,7 +72,7 @@ class Number(Kind):
     """A whole number from `minimum` to `maximum`, as a JSON number or as the
     digits of a query string."""
 
-    maximum: int = LARGEST_NUMBER
+    maximum: int = LIMITS.largest_number
     minimum: int = 0
 
     def problem(self, value: Any) -> str | None:
@@ -104,8 +98,8 @@ class Timestamp(Kind):
             seconds = float(value) if isinstance(value, (int, float, str)) and not isinstance(value, bool) else None
         except ValueError:
             seconds = None
-        if seconds is None or not 0 <= seconds <= LATEST_TIMESTAMP:
-            return _("Must be a time in seconds since 1970, from 0 to {maximum}").format(maximum=LATEST_TIMESTAMP)
+        if seconds is None or not 0 <= seconds <= LIMITS.latest_timestamp:
+            return _("Must be a time in seconds since 1970, from 0 to {maximum}").format(maximum=LIMITS.latest_timestamp)
         return None
 
 
@@ -128,7 +122,7 @@ class TextList(Kind):
     list by repeating the parameter)."""
 
     item: Text = TEXT
-    max_items: int = MOST_ITEMS
+    max_items: int = LIMITS.list_items
     one_text: bool = True  # False where CKAN reads only a list (a text would be read as its characters)
     repeatable = True
 
@@ -165,8 +159,8 @@ class ObjectList(Kind):
     def problem(self, value: Any) -> str | None:
         if not isinstance(value, list) or any(not isinstance(i, dict) for i in value):
             return _("Must be a list of objects, such as [{…}, {…}]")
-        if len(value) > MOST_ITEMS:
-            return _("At most {max} objects in the list; {count} were sent").format(max=MOST_ITEMS, count=len(value))
+        if len(value) > LIMITS.list_items:
+            return _("At most {max} objects in the list; {count} were sent").format(max=LIMITS.list_items, count=len(value))
         return None
 
 
@@ -250,7 +244,7 @@ class LocalPath(Kind):
     def problem(self, value: Any) -> str | None:
         if (
             not isinstance(value, str) or not value.startswith("/") or value.startswith("//") or "\\" in value
-            or validators.text_problem(value, {"max_length": 2000})
+            or input_limits.text_problem(value, LIMITS.token)
         ):
             return _("Must be a path on this site, such as /dataset")
         return None
@@ -285,8 +279,8 @@ _VALIDATOR_KINDS: tuple[tuple[str, Kind], ...] = (
     ("isodate", ISO_DATE),
     ("boolean_validator", BOOLEAN),
     ("natural_number_validator", NATURAL),
-    ("is_positive_integer", Number(LARGEST_NUMBER, 1)),
-    ("int_validator", Number(LARGEST_NUMBER, -1)),
+    ("is_positive_integer", Number(LIMITS.largest_number, 1)),
+    ("int_validator", Number(LIMITS.largest_number, -1)),
     ("list_of_strings", TEXT_LIST),
     ("convert_to_list_if_string", TEXT_LIST),
     ("dict_only", JSON_OBJECT),
@@ -414,9 +408,9 @@ def _declarations() -> dict[str, Declaration]:
         "recently_changed_packages_activity_list": dashboard,
         "send_email_notifications": {},
         # API tokens
-        "api_token_create": {"user": IDENTIFIER, "name": Text(200), "expires_in": NATURAL, "unit": NATURAL},
+        "api_token_create": {"user": IDENTIFIER, "name": Text(LIMITS.token_name), "expires_in": NATURAL, "unit": NATURAL},
         "api_token_list": {"user": IDENTIFIER, "user_id": IDENTIFIER},
-        "api_token_revoke": {"token": Text(2000), "jti": IDENTIFIER},
+        "api_token_revoke": {"token": Text(LIMITS.token), "jti": IDENTIFIER},
         # bulk actions (bad_input.check_bulk_update)
         "bulk_update_delete": bulk,
         "bulk_update_private": bulk,
@@ -444,7 +438,7 @@ def _declarations() -> dict[str, Declaration]:
         "package_search": {
             **_from_schema(
                 schema.default_package_search_schema,
-                rows=Number(1000), facet=BOOLEAN, extras=JSON_OBJECT, **{"facet.limit": Number(LARGEST_NUMBER, -1)},
+                rows=Number(1000), facet=BOOLEAN, extras=JSON_OBJECT, **{"facet.limit": Number(LIMITS.largest_number, -1)},
             ),
             "fq_list": TEXT_LIST,
             "df": IDENTIFIER,

@@ -18,6 +18,8 @@ from ckan.plugins.toolkit import _
 from ckanext.scheming.validation import scheming_validator
 
 from ckanext.gbgopendata import languages, licenses, vocabularies
+from ckanext.gbgopendata.logic import input_limits
+from ckanext.gbgopendata.logic.input_limits import LIMITS
 from ckanext.gbgopendata.logic.registry import validator
 
 LANGUAGES = languages.LANGUAGES
@@ -46,17 +48,6 @@ ISO_DATE = re.compile(
 # an uploaded distribution and `image_url` of an uploaded logo hold.
 UPLOADED_FILE_NAME = re.compile(r"^(?!\.)[A-Za-z0-9._-]+$")
 
-# Text fields without a max_length in the schema get this one.
-DEFAULT_MAX_LENGTH = 1000
-# The largest value PostgreSQL's bigint (resource.size) holds.
-MAX_BYTE_SIZE = 2**63 - 1
-# Characters PostgreSQL cannot store (NUL), that XML and so the DCAT output
-# cannot hold (other C0 controls than tab, newline and carriage return;
-# U+FFFE, U+FFFF), and halves of UTF-16 surrogate pairs, which are not
-# characters and cannot be encoded as UTF-8.
-UNSAFE_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _drop(key: tuple, data: dict) -> None:
     """Removes an empty optional value and ends its validator chain, as
     CKAN's ignore_missing does (later converters such as convert_to_extras
@@ -72,41 +63,15 @@ def _is_empty(value: Any) -> bool:
 # --- text: type, characters, length ---------------------------------------------------
 
 
-def unsafe_character_message(text: str) -> str | None:
-    """Why `text` cannot be stored, if it holds a character that no text may
-    hold; None otherwise."""
-    found = UNSAFE_CHARACTER.search(text)
-    if not found:
-        return None
-    return _(
-        "Contains a character that cannot be stored: U+{code:04X} at position {position}. "
-        "Control characters and unpaired surrogates are not allowed in text."
-    ).format(code=ord(found.group()), position=found.start() + 1)
-
-
 def max_length(field: dict | None) -> int:
-    return int((field or {}).get("max_length") or DEFAULT_MAX_LENGTH)
+    return int((field or {}).get("max_length") or LIMITS.field_text)
 
 
 def text_problem(value: Any, field: dict | None) -> str | None:
-    """Why `value` cannot be one text of `field` (not text, a character that
-    cannot be stored, longer than the field's `max_length`, or than its
-    `max_bytes` in UTF-8 where the database index limits it); None if it
-    can."""
-    if not isinstance(value, str):
-        return _("Must be text, not a list, an object or a number")
-    unsafe = unsafe_character_message(value)
-    if unsafe:
-        return unsafe
-    longest = max_length(field)
-    if len(value) > longest:
-        return _("Too long: at most {max} characters, not {length}").format(max=longest, length=len(value))
+    """Why `value` cannot be one text of `field` (input_limits.text_problem
+    with the field's `max_length` and `max_bytes`); None if it can."""
     max_bytes = (field or {}).get("max_bytes")
-    if max_bytes and len(value.encode("utf-8")) > int(max_bytes):
-        return _(
-            "Too long: at most {max} bytes in UTF-8 (letters outside A–Z, such as å, ä and ö, take two or more)"
-        ).format(max=max_bytes)
-    return None
+    return input_limits.text_problem(value, max_length(field), int(max_bytes) if max_bytes else None)
 
 
 def _shown(value: Any) -> str:
@@ -593,13 +558,13 @@ def gbgopendata_byte_size(value: Any, context: dict) -> Any:
         size = int(value.strip())
     else:
         raise Invalid(_("Must be a whole number of bytes, 0 or more"))
-    if not 0 <= size <= MAX_BYTE_SIZE:
+    if not 0 <= size <= LIMITS.byte_size:
         raise Invalid(_("Must be a whole number of bytes, 0 or more") if size < 0 else _too_large())
     return size
 
 
 def _too_large() -> str:
-    return _("Too large: at most {max} bytes").format(max=MAX_BYTE_SIZE)
+    return _("Too large: at most {max} bytes").format(max=LIMITS.byte_size)
 
 
 @validator

@@ -158,7 +158,7 @@ def user_labels(context: dict) -> list[str] | None:
         return None
     user = context.get("auth_user_obj")
     if user is None or getattr(user, "is_anonymous", True):
-        user = model.User.get(context.get("user") or "") if context.get("user") else None
+        user = model.User.get(context["user"]) if context.get("user") else None
     if user is not None and user.sysadmin:
         return None
     return user_dataset_labels(user)
