@@ -165,25 +165,24 @@ def package_owner_org_update(up_func, context, data_dict):
                 {"organization_id": [toolkit._("Missing value: every dataset of the catalogue belongs to an organisation")]}
             )
         _refuse_a_move_that_breaks_the_checklist(context, data_dict)
-    before = model.Package.get(data_dict.get("id") or "") if not context.get("defer_commit") else None
-    old_owner, was_public = (before.owner_org, not before.private) if before is not None else (None, False)
-    result = up_func(context, data_dict)
     if context.get("defer_commit"):
-        return result  # called inside package_create/update, which index and commit
-    moved = model.Package.get(data_dict.get("id") or "")
-    if moved is not None:
-        events.after_direct_move(context, moved, old_owner, was_public)
-        model.repo.commit()
-    # CKAN commits the new owner but leaves the search index (which
-    # package_search and the cached package_show read) and the labels of past
-    # activities as they were: people of the old organisation would still
-    # find the dataset there.
-    pkg = model.Package.get(data_dict.get("id") or "")
-    if pkg is not None:
-        visibility.relabel_past_activities(pkg.id)
-        model.repo.commit()
-        search.rebuild(pkg.id)
-    return result
+        return up_func(context, data_dict)  # called inside package_create/update, which decide
+    pkg = model.Package.get(data_dict.get("id")) if isinstance(data_dict.get("id"), str) else None
+    org = model.Group.get(data_dict["organization_id"]) if isinstance(data_dict["organization_id"], str) else None
+    if pkg is None or pkg.state != "active" or org is None or not org.is_organization:
+        return up_func(context, data_dict)  # CKAN's own answer ("not found")
+    # A move is a save of the dataset with its new owner: the same path as
+    # package_update's (the validators unpublish a public dataset that moves,
+    # the events withdraw the old organisation's approval, the index and the
+    # past activities' labels follow).
+    acting = {key: context[key] for key in ("user", "auth_user_obj", "ignore_auth") if key in context}
+    try:
+        toolkit.get_action("package_patch")(acting, {"id": pkg.id, "owner_org": org.id})
+    except toolkit.ValidationError as error:
+        errors = dict(error.error_dict or {})
+        if "owner_org" in errors:
+            errors["organization_id"] = errors.pop("owner_org")
+        raise toolkit.ValidationError(errors) from None
 
 
 @toolkit.chained_action

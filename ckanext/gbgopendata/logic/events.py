@@ -4,9 +4,9 @@ publication and checklist history (gbgopendata_checklist_event), and the
 information owner's approvals withdrawn when what they approved changed.
 
 `after_save` is called by the after-save hooks of package_create and
-package_update with the save (logic/save.py) the validators decided;
-`after_direct_move` and `after_bulk` by the actions that write past
-package_update (package_owner_org_update; CKAN 2.11's bulk actions).
+package_update with the save (logic/save.py) the validators decided (also
+for package_owner_org_update, which saves through package_patch);
+`after_bulk` by CKAN 2.11's bulk actions, which write past package_update.
 """
 from __future__ import annotations
 
@@ -89,20 +89,6 @@ def after_save(context: dict, save: Save | None, dataset: dict[str, Any]) -> Non
     if save.level_changes:
         gbg_model.record_classification_changes(dataset_id, save.level_changes, user_id)
     _publication_change(save, dataset_id, bool(dataset.get("private", False)), user_id)
-
-
-def after_direct_move(context: dict, pkg: model.Package, old_owner: str | None, was_public: bool) -> None:
-    """package_owner_org_update writes past package_update: a move to another
-    organisation withdraws the old organisation's approval and makes a
-    public dataset private, with the same events a save that moves it
-    leaves."""
-    if not old_owner or pkg.owner_org == old_owner:
-        return
-    save = Save(creating=False, stored={"id": pkg.id, "private": not was_public, "owner_org": old_owner},
-                resource_ids=None, seen_modified=None, moved_from=old_owner if was_public else None)
-    if was_public:
-        pkg.private = True
-    after_save(context, save, {"id": pkg.id, "owner_org": pkg.owner_org, "private": pkg.private})
 
 
 def after_bulk(context: dict, changed: list[model.Package]) -> None:
