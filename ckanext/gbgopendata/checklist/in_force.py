@@ -16,7 +16,7 @@ worker of a site already shares):
   publishes it (version and text); a file that cannot be used is refused
   and nothing changes;
 - every worker compares the published version with its own at most once per
-  request (one Redis GET; outside a request at most once every
+  request (one Redis HGET of the version; outside a request at most once every
   FOLLOW_INTERVAL seconds) and, when it changed, takes the published text,
   validated already, into its settings.
 
@@ -149,7 +149,8 @@ def current() -> definition.Checklist:
         return in_force.checklist
     path = configured_path(in_force.checklist_file)
     try:
-        published = _published(path)
+        version = _redis().hget(_key(path), _VERSION)  # the text only when it changed
+        published = None if not version or _str(version) == in_force.checklist.version else _published(path)
     except Exception as error:  # Redis unreachable: keep applying what this process has
         log.error("%s: cannot read the published checklist (%s)", settings.CHECKLIST_FILE, error)
         return in_force.checklist
