@@ -15,11 +15,13 @@ from typing import Any, Callable
 from ckan import model
 from ckan.plugins import toolkit
 
+from ckanext.gbgopendata import settings
+
 PLACEHOLDER = "user/snippets/placeholder.html"  # CKAN's own (2.11 and 2.12)
 
 
 def _gravatar_allowed() -> bool:
-    return toolkit.asbool(toolkit.config.get("ckanext.gbgopendata.gravatar"))
+    return settings.current().gravatar
 
 
 def user_image(next_helper: Callable[..., Any], user_id: str, size: int = 100) -> Any:

@@ -346,6 +346,43 @@ def publication_check(make_private: bool) -> None:
         raise SystemExit(1)
 
 
+@gbgopendata.command("reload-checklist")
+@click.option("--lang", type=click.Choice(["sv", "en"]), help="The language of the answer (default: ckan.locale_default).")
+def reload_checklist(lang: str | None) -> None:
+    """Validates the checklist file (ckanext.gbgopendata.checklist_file) and
+    makes every worker of the site apply it from its next request.
+
+    Editing the file changes nothing until this command is run: each worker
+    reads the file once, at start-up. A file that cannot be used is refused,
+    naming the problem, and the checklist in force stays. Exits non-zero
+    then.
+    """
+    import flask_babel
+
+    from ckanext.gbgopendata import checklist, settings
+    from ckanext.gbgopendata.checklist import in_force
+
+    flask_app = click.get_current_context().meta["flask_app"]
+    lang = lang or toolkit.config.get("ckan.locale_default") or "sv"
+    with flask_app.test_request_context(), flask_babel.force_locale(lang):
+        path = in_force.configured_path(settings.current().checklist_file)
+        try:
+            reloaded = in_force.reload(settings.current().checklist_file)
+        except checklist.ChecklistFileError as error:
+            click.secho(
+                toolkit._("The checklist file cannot be used; the checklist in force stays: {problem}").format(problem=error),
+                fg="red", err=True,
+            )
+            raise SystemExit(1)
+        required = sum(1 for item in reloaded.items if item.required)
+        click.secho(
+            toolkit._("Checklist {file} applied by every worker from its next request: {items} items, {required} of them required.").format(
+                file=path, items=len(reloaded.items), required=required
+            ),
+            fg="green",
+        )
+
+
 def _make_private_past_the_schema(dataset_id: str) -> None:
     """A dataset of a type the catalogue has no schema for cannot be saved
     through package_update (which refuses the type); making it private is

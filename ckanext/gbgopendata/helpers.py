@@ -6,13 +6,13 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as toolkit
 
-from ckanext.gbgopendata import avatars, languages, licenses, presentation, publishers, search, vocabularies
+from ckanext.gbgopendata import avatars, languages, licenses, presentation, publishers, search, settings, vocabularies
 
 FORM_GROUPS = ("mandatory", "recommended", "optional")
 
 
 def gbgopendata_support_email() -> str:
-    return toolkit.config.get("ckanext.gbgopendata.support_email")
+    return settings.current().support_email
 
 
 def gbgopendata_lang() -> str:

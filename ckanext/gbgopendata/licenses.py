@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
-from ckanext.gbgopendata import languages
+from ckanext.gbgopendata import languages, settings
 
 log = logging.getLogger(__name__)
 
 REGISTER_FILE = Path(__file__).with_name("licenses.json")
 
-OPEN_LICENSES_OPTION = "ckanext.gbgopendata.open_licenses"
-DEFAULT_LICENSE_OPTION = "ckanext.gbgopendata.default_license"
+OPEN_LICENSES_OPTION = settings.OPEN_LICENSES
+DEFAULT_LICENSE_OPTION = settings.DEFAULT_LICENSE
 
 
 @dataclass(frozen=True)
@@ -163,27 +163,29 @@ def canonical_license_uri(value: Any) -> str | None:
 # --- configuration -------------------------------------------------------------------
 
 
-def _config() -> Mapping[str, Any]:
-    from ckan.plugins import toolkit
-
-    return toolkit.config
-
-
 def open_license_ids(config: Mapping[str, Any] | None = None) -> list[str]:
-    """The licences a public dataset may carry (ckanext.gbgopendata.open_licenses).
+    """The licences a public dataset may carry (ckanext.gbgopendata.open_licenses,
+    from the settings in force unless `config` is given).
 
     Ids outside the register are ignored with a warning: a typo in the
     configuration must never open the catalogue to more licences."""
-    config = _config() if config is None else config
-    configured = (config.get(OPEN_LICENSES_OPTION) or "").replace(",", " ").split()
-    allowed = []
+    if config is None:
+        configured = settings.current().open_licenses
+    else:
+        configured = tuple((config.get(OPEN_LICENSES_OPTION) or "").replace(",", " ").split())
+    return list(_open_license_ids(configured))
+
+
+@functools.lru_cache(maxsize=8)
+def _open_license_ids(configured: tuple[str, ...]) -> tuple[str, ...]:
+    allowed: list[str] = []
     for value in configured:
         license_id = canonical_license_id(value)
         if license_id is None:
             log.warning("%s: %r is not a licence of the register, ignored", OPEN_LICENSES_OPTION, value)
         elif license_id not in allowed:
             allowed.append(license_id)
-    return allowed
+    return tuple(allowed)
 
 
 def is_open(value: Any, allowed: Iterable[str] | None = None) -> bool:
@@ -195,12 +197,22 @@ def is_open(value: Any, allowed: Iterable[str] | None = None) -> bool:
 
 def default_license_id(config: Mapping[str, Any] | None = None) -> str | None:
     """The licence the form preselects and a new dataset gets when none is given."""
-    config = _config() if config is None else config
-    value = config.get(DEFAULT_LICENSE_OPTION)
+    value = settings.current().default_license if config is None else config.get(DEFAULT_LICENSE_OPTION)
+    return _default_license_id(value or "")
+
+
+@functools.lru_cache(maxsize=8)
+def _default_license_id(value: str) -> str | None:
     license_id = canonical_license_id(value)
     if value and license_id is None:
         log.warning("%s: %r is not a licence of the register, ignored", DEFAULT_LICENSE_OPTION, value)
     return license_id
+
+
+def check_configured() -> None:
+    """At start-up: a configured licence outside the register is logged once."""
+    open_license_ids()
+    default_license_id()
 
 
 # --- which licence applies --------------------------------------------------------------

@@ -11,7 +11,8 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.gbgopendata import checklist, cli, helpers, licenses, middleware, publishers, search
+from ckanext.gbgopendata import cli, helpers, licenses, middleware, publishers, search, settings
+from ckanext.gbgopendata.checklist import in_force
 from ckanext.gbgopendata.logic import action, auth, bad_input, events, existence, publication, registry, save, visibility
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its validators)
@@ -46,8 +47,10 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     # IConfigurable
 
     def configure(self, config):
-        # A broken checklist file stops CKAN here, naming the file and the item.
-        checklist.check_configured(config)
+        # Every option of ours is read here, once per process; one CKAN cannot
+        # run with (a broken checklist file too) stops it, naming the option.
+        settings.configure(config, in_force.at_start)
+        licenses.check_configured()
 
     # ITemplateHelpers
 

@@ -4,6 +4,8 @@ förvalta) as items a dataset must complete before it may be made public.
 
 - `definition.py` reads the items from YAML (items.yaml, or the file
   ckanext.gbgopendata.checklist_file names);
+- `in_force.py` keeps the checklist in force the same in every worker: read
+  at start-up, changed by `ckan gbgopendata reload-checklist`;
 - `automatic.py` computes the automatic items from the dataset;
 - the confirmed items are stored per dataset (model.py, table
   gbgopendata_checklist_confirmation), with their history
@@ -14,13 +16,11 @@ rule's decision, for every caller.
 """
 from __future__ import annotations
 
-import functools
 import logging
-import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from ckanext.gbgopendata.checklist import automatic
+from ckanext.gbgopendata.checklist import automatic, definition, in_force
 from ckanext.gbgopendata.checklist.definition import (
     CONFIG_OPTION,
     DEFAULT_FILE,
@@ -51,49 +51,26 @@ STATUSES = ("draft", "ready", "public", "public_incomplete")
 
 
 def configured_file(config: Mapping[str, Any] | None = None) -> str:
+    """The checklist's file: the one `config` names, by default the one the
+    settings in force were read from."""
     if config is None:
-        from ckan.plugins import toolkit
+        from ckanext.gbgopendata import settings
 
-        config = toolkit.config
-    return (config.get(CONFIG_OPTION) or "").strip() or DEFAULT_FILE
-
-
-@functools.lru_cache(maxsize=8)
-def _load(path: str, mtime: float) -> Checklist:
-    from ckanext.gbgopendata.checklist import definition
-
-    return definition.load(path, automatic.CHECK_NAMES)
+        return in_force.configured_path(settings.current().checklist_file)
+    return in_force.configured_path((config.get(CONFIG_OPTION) or "").strip())
 
 
 def load(path: str) -> Checklist:
-    """The checklist in `path`; raises ChecklistFileError naming the problem."""
-    try:
-        mtime = os.stat(path).st_mtime
-    except OSError as error:
-        raise ChecklistFileError(f"{path}: cannot be read ({error.strerror or error})") from error
-    return _load(path, mtime)
-
-
-# The last checklist each file gave that could be used.
-_last_good: dict[str, Checklist] = {}
+    """The checklist in `path`, read now; raises ChecklistFileError naming
+    the problem. (The checklist in force is `current()`.)"""
+    return definition.load(path, automatic.CHECK_NAMES)
 
 
 def current() -> Checklist:
-    """The configured checklist (read again when its file changes). A file
-    that breaks while CKAN runs (an edit half saved, a typo) is logged, and
-    the last good checklist of that file stays in force: the rule keeps
-    holding, and saves and pages do not fail with the file's error. A file
-    that was never good raises (CKAN does not start with it)."""
-    path = configured_file()
-    try:
-        result = load(path)
-    except ChecklistFileError as error:
-        if path not in _last_good:
-            raise
-        log.error("%s: %s; the last good checklist of this file stays in force", CONFIG_OPTION, error)
-        return _last_good[path]
-    _last_good[path] = result
-    return result
+    """The checklist in force: read once at start-up into the settings, and
+    changed only by `ckan gbgopendata reload-checklist`, which every worker
+    follows (in_force.py). Editing the file changes nothing until then."""
+    return in_force.current()
 
 
 @dataclass
@@ -141,14 +118,3 @@ def status(private: bool, state: State, publishable: bool) -> str:
     if not private:
         return "public" if state.complete else "public_incomplete"
     return "ready" if state.complete and publishable else "draft"
-
-
-def check_configured(config: Mapping[str, Any]) -> Checklist:
-    """Loads the configured checklist at start-up; a file that cannot be
-    used stops CKAN with the option, the file and the problem named."""
-    try:
-        path = configured_file(config)
-        _last_good[path] = load(path)
-        return _last_good[path]
-    except ChecklistFileError as error:
-        raise ChecklistFileError(f"{CONFIG_OPTION}: {error}") from None

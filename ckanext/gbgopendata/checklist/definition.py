@@ -4,8 +4,10 @@ names), validated as a whole so that a broken file stops CKAN at start-up
 with the file, the item and the problem named."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -63,6 +65,8 @@ class Checklist:
     source: str
     phases: tuple[Phase, ...]
     items: tuple[Item, ...]
+    # the SHA-256 of the file's text it was read from (checklist/in_force.py)
+    version: str = ""
 
     def item(self, item_id: str) -> Item | None:
         return next((item for item in self.items if item.id == item_id), None)
@@ -163,12 +167,28 @@ def parse(document: Any, source: str, known_checks: Any) -> Checklist:
     return Checklist(source=source, phases=tuple(phases), items=tuple(items))
 
 
-def load(path: str, known_checks: Any) -> Checklist:
+def read(text: str, source: str, known_checks: Any) -> Checklist:
+    """The checklist in `text` (a file's content; `source` names it)."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ChecklistFileError(f"{source}: is not valid YAML ({error})") from error
+    checklist = parse(document, source, known_checks)
+    return dataclasses.replace(checklist, version=version_of(text))
+
+
+def version_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_file(path: str) -> str:
     try:
         with open(path, encoding="utf-8") as stream:
-            document = yaml.safe_load(stream)
-    except OSError as error:
-        raise ChecklistFileError(f"{path}: cannot be read ({error.strerror or error})") from error
-    except yaml.YAMLError as error:
-        raise ChecklistFileError(f"{path}: is not valid YAML ({error})") from error
-    return parse(document, path, known_checks)
+            return stream.read()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise ChecklistFileError(f"{path}: cannot be read ({reason})") from error
+
+
+def load(path: str, known_checks: Any) -> Checklist:
+    return read(read_file(path), path, known_checks)

@@ -24,16 +24,14 @@ from typing import Any, Mapping
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
-from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import languages, publishers
+from ckanext.gbgopendata import languages, publishers, settings
 
 log = logging.getLogger(__name__)
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-LEGAL_ENTITIES_OPTION = "ckanext.gbgopendata.legal_entities"
+LEGAL_ENTITIES_OPTION = settings.LEGAL_ENTITIES
 DEFAULT_LEGAL_ENTITIES = Path(__file__).with_name("legal_entities.json")
-SUPPORT_EMAIL_OPTION = "ckanext.gbgopendata.support_email"
 LANGUAGES = languages.LANGUAGES
 
 
@@ -77,7 +75,7 @@ def _read_register(path: str) -> dict[str, dict[str, Any]]:
 
 def legal_entities() -> dict[str, dict[str, Any]]:
     """orgnr (10 digits) -> {name: {sv, en}, type, homepage, email}."""
-    path = toolkit.config.get(LEGAL_ENTITIES_OPTION) or str(DEFAULT_LEGAL_ENTITIES)
+    path = settings.current().legal_entities or str(DEFAULT_LEGAL_ENTITIES)
     return _read_register(path)
 
 
@@ -98,7 +96,7 @@ def publisher_facts(orgnr: str) -> dict[str, Any]:
             "names": texts(entity.get("name")),
             "type": entity.get("type"),
             "homepage": entity.get("homepage"),
-            "email": entity.get("email") or toolkit.config.get(SUPPORT_EMAIL_OPTION),
+            "email": entity.get("email") or settings.current().support_email,
         }
     candidates = _organisations_with(orgnr)
     organisation = candidates[0] if candidates else {}

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
+from ckanext.gbgopendata import settings
+
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
-STYLE_OPTION = "ckanext.gbgopendata.dcat_format_style"
-STYLES = ("eu", "se")
+STYLE_OPTION = settings.DCAT_FORMAT_STYLE
 ZIP = "application/zip"
 
 # The media types of our vocabulary (vocabularies/media-type.csv) that have
@@ -61,10 +62,8 @@ _BY_FILE_TYPE = {code: media_type for media_type, code in EU_FILE_TYPES.items()}
 
 
 def format_style() -> str:
-    from ckan.plugins import toolkit
-
-    style = (toolkit.config.get(STYLE_OPTION) or "eu").strip().lower()
-    return style if style in STYLES else "eu"
+    """eu or se (ckanext.gbgopendata.dcat_format_style)."""
+    return settings.current().dcat_format_style
 
 
 def bare(media_type: str) -> str:

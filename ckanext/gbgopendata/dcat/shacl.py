@@ -22,13 +22,14 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 
+from ckanext.gbgopendata import settings
 from ckanext.gbgopendata.vocabularies import get_vocabulary
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ODRS = Namespace("http://schema.theodi.org/odrs#")
 SHAPES_DIR = Path(__file__).with_name("shapes")
-SHACL_DIR_OPTION = "ckanext.gbgopendata.shacl_dir"
+SHACL_DIR_OPTION = settings.SHACL_DIR
 SHAPE_SETS = ("se", "eu")
 # The project checkout's sibling ../shared/shacl (ckanext/gbgopendata/dcat -> project -> ..).
 DEFAULT_SHACL_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "shacl"
@@ -96,9 +97,7 @@ class ShapesNotFound(Exception):
 
 
 def shacl_dir() -> Path:
-    from ckan.plugins import toolkit
-
-    configured = (toolkit.config.get(SHACL_DIR_OPTION) or "").strip()
+    configured = settings.current().shacl_dir
     return Path(configured) if configured else DEFAULT_SHACL_DIR
 
 

@@ -24,6 +24,7 @@ from ckanext.gbgopendata.tests.session_app import (  # noqa: F401 (fixtures)
     _app_of_the_session,
     _plugins_of_the_session,
     app,
+    ckan_config,
     with_plugins,
 )
 

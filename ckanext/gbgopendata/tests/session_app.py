@@ -11,6 +11,8 @@ CKAN offers no supported way to do this, so this module is the one place
 that uses CKAN's private test names (`ckan.tests.helpers._get_test_app`,
 `ckan.lib.app_globals._CONFIG_CACHE`) and its action registry
 (`ckan.logic._actions`, `registered_actions`); conftest.py imports its fixtures.
+It also reads the extension's settings again per test (`ckan_config`), as
+they are read once per process.
 """
 from __future__ import annotations
 
@@ -24,6 +26,29 @@ def _plugins_of_the_session():
     ckan.plugins.load_all()
     yield
     ckan.plugins.unload_all()
+
+
+@pytest.fixture
+def ckan_config(ckan_config):
+    """CKAN's fixture (config marks applied), and the extension's settings
+    read again from that config, as a process started with it would: they
+    are read once per process (settings.py). A test that changes the config
+    itself calls `reconfigure(ckan_config)`. The settings in force before
+    the test are put back after it."""
+    from ckanext.gbgopendata import settings
+
+    before = settings._current
+    reconfigure(ckan_config)
+    yield ckan_config
+    settings.restore(before)
+
+
+def reconfigure(config) -> None:
+    """The settings read from `config`, as at a process start."""
+    from ckanext.gbgopendata import settings
+    from ckanext.gbgopendata.checklist import in_force
+
+    settings.configure(config, in_force.at_start)
 
 
 @pytest.fixture

@@ -98,10 +98,11 @@ def test_no_code_patches_flasks_view_table():
 # from its own layer or those below it.
 LAYERS = [
     # data: what the city's rules are made of
-    ("data", ["languages", "classification", "licenses", "publishers", "dataset_types", "vocabularies",
+    ("data", ["settings", "languages", "classification", "licenses", "publishers", "dataset_types", "vocabularies",
               "checklist.definition", "dcat.formats"]),
     # the decision: pure functions of a dataset and its facts
-    ("decision", ["rule", "checklist", "checklist.automatic", "assessment"]),
+    # (and which checklist is in force: checklist/__init__'s current(), checklist/in_force)
+    ("decision", ["rule", "checklist", "checklist.automatic", "checklist.in_force", "assessment"]),
     # CKAN's paths: actions, auth, validators, the save, the reads
     ("logic", ["logic", "search", "presentation", "avatars", "model", "dcat", "csrf"]),
     # what people and harvesters reach: pages, helpers, middleware, CLI, the plugin

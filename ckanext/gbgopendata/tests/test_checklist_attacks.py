@@ -174,30 +174,68 @@ def test_a_public_dataset_is_not_moved_to_an_organisation_without_orgnr(organiza
 # --- a checklist file that breaks while CKAN runs ------------------------------------------
 
 
-def test_a_checklist_file_broken_while_ckan_runs_keeps_the_last_good_checklist(
-    app, organization, editor, admin, tmp_path, ckan_config, monkeypatch
+def _reload_checklist(ini, *options):
+    """`ckan gbgopendata reload-checklist` as an administrator runs it: a
+    process of its own, with the site's configuration."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ckan = Path(sys.executable).parent / "ckan"
+    return subprocess.run(
+        [sys.executable, str(ckan), "-c", str(ini), "gbgopendata", "reload-checklist", *options],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_the_checklist_changes_only_by_reload_checklist_and_a_broken_file_changes_nothing(
+    app, organization, editor, tmp_path, ckan_config, monkeypatch
 ):
-    import os
     import shutil
 
+    import yaml
+
     from ckanext.gbgopendata import checklist
+    from ckanext.gbgopendata.tests.helpers import derived_ini
+    from ckanext.gbgopendata.tests.session_app import reconfigure
 
     path = tmp_path / "items.yaml"
     shutil.copy(checklist.definition.DEFAULT_FILE, path)
-    monkeypatch.setitem(ckan_config, "ckanext.gbgopendata.checklist_file", str(path))
-    logged = []
-    monkeypatch.setattr(checklist.log, "error", lambda message, *args: logged.append(message % args))
+    monkeypatch.setitem(ckan_config, checklist.CONFIG_OPTION, str(path))
+    reconfigure(ckan_config)  # the site starts with this file
+    ini = derived_ini(tmp_path / "site.ini", **{checklist.CONFIG_OPTION: str(path)})
     dataset = draft(editor, organization)
-    assert call("gbg_checklist_show", editor, id=dataset["id"])["status"] == "draft"
+
+    def items_a_request_applies():
+        answer = app.get(
+            "/api/3/action/gbg_checklist_show", params={"id": dataset["id"]}, headers={"Authorization": editor["token"]}
+        )
+        return [item["id"] for item in answer.json["result"]["items"]]
+
+    document = yaml.safe_load(path.read_text("utf-8"))
+    document["items"].append(
+        {"id": "accessibility", "phase": "B", "kind": "confirmed", "required": True, "confirmed_by": "editor",
+         "text": {"sv": "Tillgänglighetskraven är uppfyllda.", "en": "The accessibility requirements are met."}}
+    )
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
+    # the file edited on disk: no worker applies it yet
+    assert "accessibility" not in items_a_request_applies()
+
+    reloaded = _reload_checklist(ini, "--lang", "en")
+    assert reloaded.returncode == 0, reloaded.stderr
+    assert f"Checklist {path} applied by every worker from its next request" in reloaded.stdout
+    assert "accessibility" in items_a_request_applies()
+
     path.write_text("items: [half saved", encoding="utf-8")
-    os.utime(path, (1, 1))
-    # the rule still holds with the last good checklist: not a 500, not a publication
+    refused = _reload_checklist(ini)
+    assert refused.returncode == 1
+    assert "Checklistfilen kan inte användas; checklistan som gäller ligger kvar" in refused.stderr
+    assert f"{path}: is not valid YAML" in refused.stderr
+    # the checklist in force stays, and the rule holds with it: not a 500, not a publication
+    assert "accessibility" in items_a_request_applies()
     with pytest.raises(toolkit.ValidationError) as raised:
         call("package_patch", editor, id=dataset["id"], private=False)
     assert "Informationsägaren godkänner" in str(raised.value.error_dict["private"])
-    assert call("gbg_checklist_show", editor, id=dataset["id"])["status"] == "draft"
-    app.get(f"/dataset/{dataset['name']}/checklist", headers={"Authorization": editor["token"]}, status=200)
-    assert "is not valid YAML" in logged[0] and "the last good checklist" in logged[0]
 
 
 # --- a stale save does not undo an unpublishing -------------------------------------------

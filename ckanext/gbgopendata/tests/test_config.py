@@ -51,3 +51,36 @@ def test_readme_table_lists_exactly_the_declared_options_with_their_defaults():
 def test_declared_defaults_reach_ckan_config():
     for option in _declared_options():
         assert toolkit.config.get(option["key"]) == option["default"]
+
+
+# --- read once per process start (settings.py) -------------------------------------------
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_the_settings_are_read_once_a_later_config_change_applies_at_the_next_start(ckan_config, monkeypatch):
+    from ckanext.gbgopendata import licenses, settings
+    from ckanext.gbgopendata.tests.session_app import reconfigure
+
+    assert licenses.open_license_ids() == ["CC0-1.0", "CC-BY-4.0"]
+    monkeypatch.setitem(ckan_config, settings.OPEN_LICENSES, "CC0-1.0")
+    monkeypatch.setitem(ckan_config, settings.GRAVATAR, "true")
+    assert licenses.open_license_ids() == ["CC0-1.0", "CC-BY-4.0"]
+    assert settings.current().gravatar is False
+    reconfigure(ckan_config)
+    assert licenses.open_license_ids() == ["CC0-1.0"]
+    assert settings.current().gravatar is True
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("ckanext.gbgopendata.dcat_format_style", "digg", "ckanext.gbgopendata.dcat_format_style: 'digg' is not one of eu, se"),
+        ("ckanext.gbgopendata.gravatar", "maybe", "ckanext.gbgopendata.gravatar: 'maybe' is not true or false"),
+    ],
+)
+def test_an_option_ckan_cannot_run_with_is_refused_at_start_naming_it(option, value, message):
+    from ckanext.gbgopendata import settings
+
+    with pytest.raises(settings.SettingsError) as raised:
+        settings.build({option: value}, lambda path: pytest.fail("read after the refusal"))
+    assert str(raised.value) == message

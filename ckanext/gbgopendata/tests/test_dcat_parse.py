@@ -11,6 +11,7 @@ from ckan.tests import factories, helpers
 from ckanext.dcat.processors import RDFParser
 
 from ckanext.gbgopendata.tests.helpers import OPEN_CLASSIFICATION, organization_fields
+from ckanext.gbgopendata.tests.session_app import reconfigure
 from ckanext.gbgopendata.tests.dcat_fixtures import EU, HVD, complete_dataset
 
 DATASET_FIELDS = set(complete_dataset()) - {"name", "private", *OPEN_CLASSIFICATION} | {"owner_org"}
@@ -49,6 +50,7 @@ def city(clean_db, clean_index, with_plugins):
 def test_the_complete_dataset_comes_back_the_same(app, city, ckan_config, monkeypatch, style, fmt, parser):
     organization, sysadmin = city
     monkeypatch.setitem(ckan_config, "ckanext.gbgopendata.dcat_format_style", style)
+    reconfigure(ckan_config)
     stored = helpers.call_action("package_create", context={"user": sysadmin["name"]},
                                  owner_org=organization["id"], **complete_dataset())
     document = app.get(f"/datasets/dcat?format={fmt}").get_data(as_text=True)

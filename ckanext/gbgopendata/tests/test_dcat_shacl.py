@@ -23,6 +23,7 @@ from ckan.tests import helpers
 
 from ckanext.gbgopendata import cli
 from ckanext.gbgopendata.dcat import shacl
+from ckanext.gbgopendata.tests.session_app import reconfigure
 
 SITE = "http://test.ckan.net"
 
@@ -128,9 +129,11 @@ def test_semics_shapes_find_a_theme_outside_the_vocabulary():
 @pytest.mark.usefixtures("with_plugins")
 def test_semics_shapes_are_read_from_the_configured_folder(ckan_config, monkeypatch, tmp_path):
     monkeypatch.setitem(ckan_config, shacl.SHACL_DIR_OPTION, str(tmp_path))
+    reconfigure(ckan_config)
     with pytest.raises(shacl.ShapesNotFound):
         shacl.eu_shapes()
     monkeypatch.setitem(ckan_config, shacl.SHACL_DIR_OPTION, "")
+    reconfigure(ckan_config)
     assert shacl.shacl_dir() == Path(__file__).resolve().parents[3].parent / "shared" / "shacl"
     assert len(shacl.eu_shapes()) > 1000
 
