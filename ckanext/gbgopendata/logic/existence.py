@@ -310,12 +310,18 @@ def guard_actions(actions: dict[str, Callable]) -> dict[str, Callable]:
     guarded = dict(actions)
     for name in (*NAMED_BY, "package_create"):
         if name.startswith("activity_") or name == "package_activity_list":
-            if not _activity_loaded():
-                continue
+            if not _activity_loaded() or not _activity_action_exists(name):
+                continue  # activity_delete is CKAN 2.12's
         if name.startswith("dcat_") and name not in actions:
             continue
         guarded[name] = _guarded(name, actions.get(name))
     return guarded
+
+
+def _activity_action_exists(name: str) -> bool:
+    from ckanext.activity.logic import action as activity_actions
+
+    return callable(getattr(activity_actions, name, None))
 
 
 def _activity_loaded() -> bool:

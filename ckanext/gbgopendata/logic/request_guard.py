@@ -313,10 +313,44 @@ def _from_schema(schema: Callable[[], dict], **overrides: Kind) -> dict[str, Kin
 
 
 def _schemas() -> Any:
-    import ckan.logic.schema.file  # noqa: F401 (schema.file below)
     from ckan.logic import schema
 
+    try:
+        import ckan.logic.schema.file  # noqa: F401 (schema.file: CKAN 2.12's file actions)
+    except ImportError:  # CKAN 2.11 has no file actions
+        pass
     return schema
+
+
+def _activity_deletion_declarations(activity: Any) -> dict[str, Any]:
+    """CKAN 2.12's activity deletion actions; none on CKAN 2.11."""
+    if not hasattr(activity, "default_activity_delete_schema"):
+        return {}
+    return {
+        "activity_delete": _from_schema(activity.default_activity_delete_schema, id=IDENTIFIER),
+        "activity_delete_all": _from_schema(activity.default_activity_delete_all_schema),
+        "activity_delete_counts": {},
+    }
+
+
+def _file_declarations(schema: Any, owner_types: Any) -> dict[str, Any]:
+    """CKAN 2.12's file actions; none on CKAN 2.11."""
+    if not hasattr(schema, "file"):
+        return {}
+    return {
+        "file_create": Declaration(_from_schema(schema.file.file_create, upload=ANYTHING), "the upload: the storage"),
+        "file_register": _from_schema(schema.file.file_register),
+        "file_delete": _from_schema(schema.file.file_delete),
+        "file_show": _from_schema(schema.file.file_show),
+        "file_rename": _from_schema(schema.file.file_rename),
+        "file_pin": _from_schema(schema.file.file_pin),
+        "file_unpin": _from_schema(schema.file.file_unpin),
+        "file_ownership_transfer": _from_schema(schema.file.ownership_transfer, owner_type=OneOf(owner_types)),
+        "file_owner_scan": {
+            "owner_id": IDENTIFIER, "owner_type": OneOf(owner_types), "filters": JSON_OBJECT,
+            "rows": Number(1000), "start": NATURAL, "sort": IDENTIFIER,
+        },
+    }
 
 
 def _activity_schemas() -> Any:
@@ -392,9 +426,7 @@ def _declarations() -> dict[str, Declaration]:
             "diff_type": OneOf(_fixed("unified", "context", "html")),
         },
         "activity_show": {**ID, "include_data": BOOLEAN},
-        "activity_delete": _from_schema(activity.default_activity_delete_schema, id=IDENTIFIER),
-        "activity_delete_all": _from_schema(activity.default_activity_delete_all_schema),
-        "activity_delete_counts": {},
+        **_activity_deletion_declarations(activity),
         "am_following_dataset": follow_dataset,
         "am_following_group": follow_group,
         "am_following_user": follow_user,
@@ -480,19 +512,7 @@ def _declarations() -> dict[str, Declaration]:
         "resource_view_reorder": {**ID, "order": IDENTIFIER_LIST},
         "resource_view_clear": {"view_types": IDENTIFIERS_ONLY_AS_LIST},
         "format_autocomplete": {"q": TEXT, "limit": NATURAL},
-        # files (CKAN 2.12)
-        "file_create": Declaration(_from_schema(schema.file.file_create, upload=ANYTHING), "the upload: the storage"),
-        "file_register": _from_schema(schema.file.file_register),
-        "file_delete": _from_schema(schema.file.file_delete),
-        "file_show": _from_schema(schema.file.file_show),
-        "file_rename": _from_schema(schema.file.file_rename),
-        "file_pin": _from_schema(schema.file.file_pin),
-        "file_unpin": _from_schema(schema.file.file_unpin),
-        "file_ownership_transfer": _from_schema(schema.file.ownership_transfer, owner_type=OneOf(owner_types)),
-        "file_owner_scan": {
-            "owner_id": IDENTIFIER, "owner_type": OneOf(owner_types), "filters": JSON_OBJECT,
-            "rows": Number(1000), "start": NATURAL, "sort": IDENTIFIER,
-        },
+        **_file_declarations(schema, owner_types),
         # the checklist (ours)
         "gbg_checklist_show": ID,
         "gbg_checklist_update": {**ID, "items": OBJECT_LIST},
