@@ -98,7 +98,7 @@ def test_no_code_patches_flasks_view_table():
 # from its own layer or those below it.
 LAYERS = [
     # data: what the city's rules are made of
-    ("data", ["languages", "classification", "licenses", "publishers", "dataset_types", "vocabularies",
+    ("data", ["languages", "messages", "classification", "licenses", "publishers", "dataset_types", "vocabularies",
               "checklist.definition", "dcat.formats"]),
     # the decision: pure functions of a dataset and its facts
     ("decision", ["rule", "checklist", "checklist.automatic", "assessment"]),
