@@ -153,7 +153,7 @@ _ITEMS_THAT_ARE_CONDITIONS: dict[str, Callable[[Mapping[str, Any], Facts], list[
 
 
 def _missing(blockers: list[PublicationBlocker]) -> list[automatic.Missing]:
-    return [automatic.Missing(blocker.field, blocker.sv, blocker.en) for blocker in blockers]
+    return [automatic.Missing(blocker.field, blocker.reason) for blocker in blockers]
 
 
 def automatic_missing(check: str, dataset: Mapping[str, Any], facts: Facts, organization: Mapping | None = None) -> list:

@@ -115,10 +115,9 @@ def gbgopendata_classification_rows(pkg: dict) -> list[dict[str, str]]:
 
 
 def gbgopendata_form_errors(errors: Any) -> Any:
-    """A form's errors as the web form shows them: the publication rule's
-    reasons (rule.BilingualText, both languages for API clients) in the
-    visitor's language only, each once."""
-    lang = _lang()
+    """A form's errors as the web form shows them: each once (the
+    publication rule's reasons, already in the visitor's language, are
+    given under `private` and under the field concerned)."""
     if isinstance(errors, dict):
         return {key: gbgopendata_form_errors(value) for key, value in errors.items()}
     if isinstance(errors, list):
@@ -126,8 +125,6 @@ def gbgopendata_form_errors(errors: Any) -> Any:
         if all(isinstance(error, str) for error in shown):
             shown = list(dict.fromkeys(shown))
         return shown
-    if isinstance(errors, rule.BilingualText):
-        return errors.message(lang)
     return errors
 
 

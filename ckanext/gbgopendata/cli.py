@@ -294,6 +294,7 @@ def publication_check(make_private: bool) -> None:
     """
     import ckan.model as model
 
+    from ckanext.gbgopendata import languages
     from ckanext.gbgopendata.logic import facts
 
     flask_app = click.get_current_context().meta["flask_app"]
@@ -324,7 +325,8 @@ def publication_check(make_private: bool) -> None:
                 continue
             breaking += 1
             for blocker in blockers:
-                click.echo(f"  {dataset['name']}: {blocker.bilingual()}")
+                # The portal's language, as the command's other lines (toolkit._).
+                click.echo(f"  {dataset['name']}: {blocker.message(languages.DEFAULT_LANGUAGE)}")
             if make_private:
                 if any(blocker.code == "type_without_rule" for blocker in blockers):
                     _make_private_past_the_schema(dataset_id)

@@ -65,6 +65,9 @@ def in_language(value: Any, lang: str | None = None) -> Any:
 
 
 def pick(sv: str, en: str, lang: str | None = None) -> str:
-    """One of two texts the code holds in both languages."""
+    """One of two texts held in both languages as data (a checklist item's
+    text from its file, a level's definition, a vocabulary label, a config
+    option's _sv/_en). A message to people is a gettext msgid instead
+    (toolkit._, or messages.N_ where it is rendered later)."""
     lang = language_of(lang) if lang is not None else request_language()
     return (en or sv) if lang == "en" else (sv or en)

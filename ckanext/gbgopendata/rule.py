@@ -1,5 +1,6 @@
 """The publication rule: the conditions for a dataset to be public, each
-with a Swedish and an English reason.
+with its reason as a translatable message (messages.py), which the rule
+builds and never renders.
 
 Pure functions of the dataset (assessment.shape) and of the settings they
 are given: `assessment.assess` asks them, once per decision, and every
@@ -16,51 +17,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Collection, Iterable, Mapping
 
-from ckanext.gbgopendata import classification, dataset_types, languages, licenses
+from ckanext.gbgopendata import classification, dataset_types, languages, licenses, messages
+from ckanext.gbgopendata.messages import N_, Alternatives, Texts
 
 
 @dataclass(frozen=True)
 class PublicationBlocker:
     """One unmet condition for making a dataset public.
 
-    `field` names the dataset field the publisher must change; `sv` and `en`
-    say why, for people; `code` is stable, for programs and tests.
+    `field` names the dataset field the publisher must change; `reason`
+    says why, for people, as a translatable message (rendered in the
+    language of whoever is told); `code` is stable, for programs and tests.
     """
 
     code: str
     field: str
-    sv: str
-    en: str
+    reason: messages.Message
 
-    def message(self, lang: str) -> str:
-        return languages.pick(self.sv, self.en, lang)
-
-    def bilingual(self) -> str:
-        """Swedish and English together, for errors that must name the rule
-        in both languages whatever the request's language (the action API);
-        the web form shows the visitor's language (`BilingualText`)."""
-        text = BilingualText(self.sv, self.en)
+    def message(self, lang: str | None = None) -> "Reason":
+        """The reason in `lang` (default: the request's language)."""
+        text = Reason(messages.render(self.reason, lang))
         text.blocker = self
         return text
 
 
-class BilingualText(str):
-    """A reason in Swedish and English: the text is "<sv> / <en>" (what the
-    action API answers), and the web form shows `.message(lang)`
-    (classification_helpers.gbgopendata_form_errors)."""
+class Reason(str):
+    """A condition's reason in one language, as a validation error carries
+    it; `blocker` is the condition, so that gbg_dataset_publish can give
+    each reason under the field it concerns."""
 
-    sv: str
-    en: str
-    # The condition it gives the reason of, when it is one.
     blocker: "PublicationBlocker | None" = None
-
-    def __new__(cls, sv: str, en: str) -> "BilingualText":
-        text = super().__new__(cls, f"{sv} / {en}")
-        text.sv, text.en = sv, en
-        return text
-
-    def message(self, lang: str) -> str:
-        return languages.pick(self.sv, self.en, lang)
 
 
 # --- the conditions, in the order their reasons are given -----------------------------
@@ -76,10 +62,11 @@ def type_blockers(dataset: Mapping[str, Any], *, types_under_rule: Collection[st
         PublicationBlocker(
             code="type_without_rule",
             field="type",
-            sv=f"Datamängden har typen {dataset_type!r}, som katalogen inte har något schema för. Bara datamängder "
-            "av katalogens typer (som valideras mot publiceringsregeln) får vara offentliga.",
-            en=f"The dataset has the type {dataset_type!r}, for which the catalogue has no schema. Only datasets of "
-            "the catalogue's types (validated against the publication rule) may be public.",
+            reason=N_(
+                "The dataset has the type {dataset_type}, for which the catalogue has no schema. Only datasets of "
+                "the catalogue's types (validated against the publication rule) may be public.",
+                dataset_type=repr(dataset_type),
+            ),
         )
     ]
 
@@ -97,10 +84,10 @@ def classification_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlock
             PublicationBlocker(
                 code="confidentiality_unclassified",
                 field="confidentiality_level",
-                sv="Endast information med konfidentialitet nivå 0 får publiceras öppet, och datamängden saknar "
-                "klassning av konfidentialitet. En datamängd utan giltig klassning får bara vara privat.",
-                en="Only information at confidentiality level 0 may be published openly, and the dataset has no "
-                "confidentiality classification. A dataset without a valid classification may only be private.",
+                reason=N_(
+                    "Only information at confidentiality level 0 may be published openly, and the dataset has no "
+                    "confidentiality classification. A dataset without a valid classification may only be private."
+                ),
             )
         )
     elif confidentiality != classification.OPEN_CONFIDENTIALITY_LEVEL:
@@ -109,10 +96,11 @@ def classification_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlock
             PublicationBlocker(
                 code="confidentiality_above_0",
                 field="confidentiality_level",
-                sv=f"Endast information med konfidentialitet nivå 0 får publiceras öppet. Datamängden har "
-                f"konfidentialitet {name.name_sv.lower()} och får bara vara privat.",
-                en=f"Only information at confidentiality level 0 may be published openly. The dataset has "
-                f"confidentiality {name.name_en.lower()} and may only be private.",
+                reason=N_(
+                    "Only information at confidentiality level 0 may be published openly. The dataset has "
+                    "confidentiality {level} and may only be private.",
+                    level=Texts(name.name_sv.lower(), name.name_en.lower()),
+                ),
             )
         )
     for other in classification.ASPECTS[1:]:
@@ -121,24 +109,22 @@ def classification_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlock
                 PublicationBlocker(
                     code=f"{other.name}_unclassified",
                     field=other.field,
-                    sv=f"Klassningen är ofullständig: {other.sv.lower()} saknar nivå. En datamängd utan "
-                    "fullständig klassning (konfidentialitet, riktighet och tillgänglighet) får bara vara privat.",
-                    en=f"The classification is incomplete: {other.en.lower()} has no level. A dataset without "
-                    "a complete classification (confidentiality, integrity and availability) may only be private.",
+                    reason=N_(
+                        "The classification is incomplete: {aspect} has no level. A dataset without a complete "
+                        "classification (confidentiality, integrity and availability) may only be private.",
+                        aspect=Texts(other.sv.lower(), other.en.lower()),
+                    ),
                 )
             )
     return blockers
 
 
-def _named(license_ids: Iterable[str], lang: str) -> str:
+def _named(license_ids: Iterable[str]) -> Alternatives:
     names = []
     for license_id in license_ids:
         licence = licenses.get_license(license_id)
         names.append(f"{licence.short_title} ({license_id})" if licence else license_id)
-    if not names:
-        return "–"
-    conjunction = " eller " if lang == "sv" else " or "
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + conjunction + names[-1]
+    return Alternatives(tuple(names))
 
 
 def _shown(value: str) -> str:
@@ -146,16 +132,19 @@ def _shown(value: str) -> str:
     return licence.short_title if licence else value
 
 
-def _resource_name(resource: Mapping[str, Any], lang: str) -> str:
-    name = languages.in_language(resource.get("name_translated"), lang)
-    return name or resource.get("name") or resource.get("url") or resource.get("id") or "?"
+def resource_name(resource: Mapping[str, Any]) -> Texts:
+    """A distribution's name in each language (its own name, else its
+    address or id, where it has none in a language)."""
+    fallback = resource.get("name") or resource.get("url") or resource.get("id") or "?"
+    names = resource.get("name_translated")
+    return Texts(languages.in_language(names, "sv") or fallback, languages.in_language(names, "en") or fallback)
 
 
 def license_blockers(dataset: Mapping[str, Any], *, open_licenses: Collection[str]) -> list[PublicationBlocker]:
     """Condition 2: a public dataset, and each of its distributions, carries
     one of the open licences (ckanext.gbgopendata.open_licenses)."""
     allowed = list(open_licenses)
-    allowed_sv, allowed_en = _named(allowed, "sv"), _named(allowed, "en")
+    named = _named(allowed)
     blockers = []
     license_id = dataset.get("license_id")
     if not license_id:
@@ -163,43 +152,42 @@ def license_blockers(dataset: Mapping[str, Any], *, open_licenses: Collection[st
             PublicationBlocker(
                 code="license_missing",
                 field="license_id",
-                sv=f"En offentlig datamängd måste ha en öppen licens. Välj {allowed_sv}.",
-                en=f"A public dataset must have an open licence. Choose {allowed_en}.",
+                reason=N_("A public dataset must have an open licence. Choose {allowed}.", allowed=named),
             )
         )
     elif not licenses.is_open(license_id, allowed):
-        shown = _shown(license_id)
         blockers.append(
             PublicationBlocker(
                 code="license_not_open",
                 field="license_id",
-                sv=f"Licensen {shown} får inte användas på en offentlig datamängd. Tillåtna licenser: {allowed_sv}.",
-                en=f"The licence {shown} may not be used on a public dataset. Allowed licences: {allowed_en}.",
+                reason=N_(
+                    "The licence {licence} may not be used on a public dataset. Allowed licences: {allowed}.",
+                    licence=_shown(license_id),
+                    allowed=named,
+                ),
             )
         )
     for resource in dataset.get("resources") or []:
         own = resource.get("license")
         if own and not licenses.is_open(own, allowed):
-            shown = _shown(own)
             blockers.append(
                 PublicationBlocker(
                     code="distribution_license_not_open",
                     field="resources",
-                    sv=(
-                        f"Distributionen {_resource_name(resource, 'sv')} har licensen {shown}, som inte får "
-                        f"användas på en offentlig datamängd. Tillåtna licenser: {allowed_sv}."
-                    ),
-                    en=(
-                        f"The distribution {_resource_name(resource, 'en')} has the licence {shown}, which may "
-                        f"not be used on a public dataset. Allowed licences: {allowed_en}."
+                    reason=N_(
+                        "The distribution {distribution} has the licence {licence}, which may not be used on a "
+                        "public dataset. Allowed licences: {allowed}.",
+                        distribution=resource_name(resource),
+                        licence=_shown(own),
+                        allowed=named,
                     ),
                 )
             )
     return blockers
 
 
-def _item_named(item: Any, lang: str) -> str:
-    return f"{item.phase}. «{item.text(lang)}»"
+def _item_named(item: Any) -> messages.Message:
+    return N_("{phase}. «{text}»", phase=item.phase, text=Texts(item.text("sv"), item.text("en")))
 
 
 def broken_checklist_items(state: Any, held: Collection[str], *, conditions: Collection[str]) -> list[PublicationBlocker]:
@@ -221,10 +209,11 @@ def broken_checklist_items(state: Any, held: Collection[str], *, conditions: Col
                 PublicationBlocker(
                     code=f"checklist_{item.id}_broken",
                     field=missing.field,
-                    sv=f"Ändringen bryter checklistans punkt {_item_named(item, 'sv')}, som en offentlig datamängd "
-                    f"måste uppfylla: {missing.sv}",
-                    en=f"The change breaks the checklist item {_item_named(item, 'en')}, which a public dataset "
-                    f"must meet: {missing.en}",
+                    reason=N_(
+                        "The change breaks the checklist item {item}, which a public dataset must meet: {missing}",
+                        item=_item_named(item),
+                        missing=missing.reason,
+                    ),
                 )
             )
     return blockers
@@ -240,17 +229,19 @@ def checklist_blockers(state: Any, *, conditions: Collection[str]) -> list[Publi
         if item.check in conditions:
             continue
         if item.automatic:
-            details_sv = " ".join(missing.sv for missing in item_state.missing)
-            details_en = " ".join(missing.en for missing in item_state.missing)
-            sv = f"Checklistans punkt {_item_named(item, 'sv')} är inte uppfylld: {details_sv}"
-            en = f"The checklist item {_item_named(item, 'en')} is not met: {details_en}"
+            reason = N_(
+                "The checklist item {item} is not met: {missing}",
+                item=_item_named(item),
+                missing=messages.Joined(tuple(missing.reason for missing in item_state.missing)),
+            )
         elif item.confirmed_by == "admin":
-            sv = f"Checklistans punkt {_item_named(item, 'sv')} är inte bekräftad av en administratör i organisationen."
-            en = f"The checklist item {_item_named(item, 'en')} has not been confirmed by an administrator of the organisation."
+            reason = N_(
+                "The checklist item {item} has not been confirmed by an administrator of the organisation.",
+                item=_item_named(item),
+            )
         else:
-            sv = f"Checklistans punkt {_item_named(item, 'sv')} är inte bekräftad."
-            en = f"The checklist item {_item_named(item, 'en')} has not been confirmed."
-        blockers.append(PublicationBlocker(code=f"checklist_{item.id}", field="checklist", sv=sv, en=en))
+            reason = N_("The checklist item {item} has not been confirmed.", item=_item_named(item))
+        blockers.append(PublicationBlocker(code=f"checklist_{item.id}", field="checklist", reason=reason))
     return blockers
 
 

@@ -13,21 +13,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from ckanext.gbgopendata import languages
+from ckanext.gbgopendata import languages, messages
 from ckanext.gbgopendata.dcat import formats
+from ckanext.gbgopendata.messages import N_
+from ckanext.gbgopendata.rule import resource_name
 
 
 @dataclass(frozen=True)
 class Missing:
     """What keeps an automatic item from being done: `field` is the dataset
-    field to change (`resources` for a distribution)."""
+    field to change (`resources` for a distribution); `reason` says what,
+    as a translatable message."""
 
     field: str
-    sv: str
-    en: str
+    reason: messages.Message
 
     def message(self, lang: str | None = None) -> str:
-        return languages.pick(self.sv, self.en, lang)
+        return messages.render(self.reason, lang)
 
 
 def _text(value: Any) -> str:
@@ -40,52 +42,36 @@ def _resources(dataset: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [resource for resource in dataset.get("resources") or [] if isinstance(resource, Mapping)]
 
 
-def _resource_name(resource: Mapping[str, Any], lang: str) -> str:
-    return (
-        languages.in_language(resource.get("name_translated"), lang)
-        or resource.get("name")
-        or resource.get("url")
-        or resource.get("id")
-        or "?"
-    )
-
-
 def mandatory_metadata_check(dataset: Mapping[str, Any], organization: Mapping[str, Any]) -> list[Missing]:
     """DCAT-AP-SE's mandatory properties of a dataset (title, description,
     publisher) and of its distributions (access URL, format), and at least
     one distribution, without which a harvested dataset gives no data."""
     missing = []
     if not languages.translations(dataset.get("title_translated")) and not _text(dataset.get("title")):
-        missing.append(Missing("title_translated", "Titel saknas.", "The title is missing."))
+        missing.append(Missing("title_translated", N_("The title is missing.")))
     if not languages.translations(dataset.get("notes_translated")) and not _text(dataset.get("notes")):
-        missing.append(Missing("notes_translated", "Beskrivning saknas.", "The description is missing."))
+        missing.append(Missing("notes_translated", N_("The description is missing.")))
     if not organization.get("orgnr"):
         missing.append(
             Missing(
                 "owner_org",
-                "Utgivaren saknas: datamängden tillhör ingen organisation med organisationsnummer.",
-                "The publisher is missing: the dataset belongs to no organisation with an organisation number.",
+                N_("The publisher is missing: the dataset belongs to no organisation with an organisation number."),
             )
         )
     resources = _resources(dataset)
     if not resources:
-        missing.append(Missing("resources", "Datamängden har ingen distribution.", "The dataset has no distribution."))
+        missing.append(Missing("resources", N_("The dataset has no distribution.")))
     for resource in resources:
         if not _text(resource.get("url")):
             missing.append(
                 Missing(
                     "resources",
-                    f"Distributionen {_resource_name(resource, 'sv')} saknar webbadress.",
-                    f"The distribution {_resource_name(resource, 'en')} has no web address.",
+                    N_("The distribution {distribution} has no web address.", distribution=resource_name(resource)),
                 )
             )
         if not _text(resource.get("format")):
             missing.append(
-                Missing(
-                    "resources",
-                    f"Distributionen {_resource_name(resource, 'sv')} saknar format.",
-                    f"The distribution {_resource_name(resource, 'en')} has no format.",
-                )
+                Missing("resources", N_("The distribution {distribution} has no format.", distribution=resource_name(resource)))
             )
     return missing
 
@@ -94,24 +80,22 @@ def contact_email_check(dataset: Mapping[str, Any], organization: Mapping[str, A
     if any(_text(contact.get("email")) for contact in dataset.get("contact") or []):
         return []
     return [
-        Missing(
-            "contact",
-            "Datamängden har ingen kontaktpunkt med e-postadress.",
-            "The dataset has no contact point with an e-mail address.",
-        )
+        Missing("contact", N_("The dataset has no contact point with an e-mail address."))
     ]
 
 
 def bilingual_text_check(dataset: Mapping[str, Any], organization: Mapping[str, Any]) -> list[Missing]:
+    # One message per field and language (Swedish word order differs by both).
+    reasons = {
+        ("title_translated", "sv"): N_("A title in Swedish is missing."),
+        ("title_translated", "en"): N_("A title in English is missing."),
+        ("notes_translated", "sv"): N_("A description in Swedish is missing."),
+        ("notes_translated", "en"): N_("A description in English is missing."),
+    }
     missing = []
-    for field, sv, en in (
-        ("title_translated", "titel", "title"),
-        ("notes_translated", "beskrivning", "description"),
-    ):
-        texts = languages.translations(dataset.get(field))
-        for lang, lang_sv, lang_en in (("sv", "svenska", "Swedish"), ("en", "engelska", "English")):
-            if not texts.get(lang):
-                missing.append(Missing(field, f"En {sv} på {lang_sv} saknas.", f"A {en} in {lang_en} is missing."))
+    for (field, lang), reason in reasons.items():
+        if not languages.translations(dataset.get(field)).get(lang):
+            missing.append(Missing(field, reason))
     return missing
 
 
@@ -119,11 +103,7 @@ def open_format_check(dataset: Mapping[str, Any], organization: Mapping[str, Any
     if any(formats.is_open_machine_readable(resource.get("format")) for resource in _resources(dataset)):
         return []
     return [
-        Missing(
-            "resources",
-            "Ingen distribution har ett öppet, maskinläsbart format.",
-            "No distribution has an open, machine-readable format.",
-        )
+        Missing("resources", N_("No distribution has an open, machine-readable format."))
     ]
 
 

@@ -14,7 +14,7 @@ from ckan import model
 from ckan.lib import search
 from ckan.plugins import plugin_loaded, toolkit
 
-from ckanext.gbgopendata import assessment, model as gbg_model
+from ckanext.gbgopendata import assessment, languages, model as gbg_model
 from ckanext.gbgopendata.logic import events, facts, publication, save, search_parameters, validators, visibility
 
 # --- writes ---------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def _refuse_a_move_that_breaks_the_checklist(context: dict, data_dict: dict) -> 
     decided = assessment.assess(moved, facts.facts(moved, stored=stored))
     blockers = decided.checklist_blockers
     if blockers:
-        raise toolkit.ValidationError({"organization_id": [blocker.bilingual() for blocker in blockers]})
+        raise toolkit.ValidationError({"organization_id": [blocker.message(languages.request_language()) for blocker in blockers]})
 
 
 @toolkit.chained_action

@@ -12,6 +12,7 @@ from ckan import authz, model
 from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import checklist, languages
+from ckanext.gbgopendata.messages import N_, render
 from ckanext.gbgopendata import model as gbg_model
 from ckanext.gbgopendata.logic import events, facts, input_limits, save
 
@@ -83,30 +84,26 @@ def _reason_text(reason: str | None, state: checklist.State, lang: str) -> str:
         return ""
     kind, _, value = reason.partition(":")
     if kind == "confidentiality_raised":
-        return languages.pick(
-            f"Konfidentialiteten höjdes till nivå {value}.", f"Confidentiality was raised to level {value}.", lang
-        )
+        return render(N_("Confidentiality was raised to level {level}.", level=value), lang)
     if kind == "confidentiality_changed":
         old, _, new = value.partition(":")
-        return languages.pick(
-            f"Konfidentialiteten ändrades från nivå {old} till {new}, så informationsägaren ska godkänna på nytt.",
-            f"Confidentiality was changed from level {old} to {new}, so the information owner is to approve again.",
+        return render(
+            N_(
+                "Confidentiality was changed from level {old} to {new}, so the information owner is to approve again.",
+                old=old,
+                new=new,
+            ),
             lang,
         )
     if kind == "organisation_changed":
-        return languages.pick(
-            "Datamängden flyttades till en annan organisation, vars informationsägare ska godkänna publiceringen.",
-            "The dataset was moved to another organisation, whose information owner is to approve its publication.",
+        return render(
+            N_("The dataset was moved to another organisation, whose information owner is to approve its publication."),
             lang,
         )
     if kind == "item_unconfirmed":
         item = state.checklist.item(value)
         text = item.text(lang) if item else value
-        return languages.pick(
-            f"Den obligatoriska punkten «{text}» är inte längre bekräftad.",
-            f"The required item «{text}» is no longer confirmed.",
-            lang,
-        )
+        return render(N_("The required item «{item}» is no longer confirmed.", item=text), lang)
     return reason
 
 
@@ -203,10 +200,8 @@ def _changes(data_dict: dict, pkg: model.Package, context: dict, current: checkl
         raise toolkit.ValidationError(
             {
                 "items": [
-                    languages.pick(
-                        "Ange en lista med punkter: [{\"id\": …, \"confirmed\": true/false, \"comment\": …}].",
-                        "Give a list of items: [{\"id\": …, \"confirmed\": true/false, \"comment\": …}].",
-                        lang,
+                    render(
+                        N_("Give a list of items: {example}.", example='[{"id": …, "confirmed": true/false, "comment": …}]')
                     )
                 ]
             }
@@ -217,12 +212,12 @@ def _changes(data_dict: dict, pkg: model.Package, context: dict, current: checkl
         raise toolkit.ValidationError(
             {
                 "items": [
-                    languages.pick(
-                        f"Högst {len(current.items)} punkter (checklistans alla) kan ändras i ett anrop; "
-                        f"anropet har {len(raw)}.",
-                        f"At most {len(current.items)} items (the whole checklist) can be changed in one call; "
-                        f"the call has {len(raw)}.",
-                        lang,
+                    render(
+                        N_(
+                            "At most {most} items (the whole checklist) can be changed in one call; the call has {given}.",
+                            most=len(current.items),
+                            given=len(raw),
+                        )
                     )
                 ]
             }
@@ -233,9 +228,7 @@ def _changes(data_dict: dict, pkg: model.Package, context: dict, current: checkl
     for index, entry in enumerate(raw):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             errors.append(
-                languages.pick(
-                    f"Punkt {index + 1}: ange punktens id som text.", f"Entry {index + 1}: give the item's id as text.", lang
-                )
+                render(N_("Entry {number}: give the item's id as text.", number=index + 1))
             )
             continue
         item_id = entry["id"]
@@ -244,84 +237,71 @@ def _changes(data_dict: dict, pkg: model.Package, context: dict, current: checkl
         if item is None:
             shown_id = item_id if len(item_id) <= 64 else item_id[:64] + "…"
             errors.append(
-                languages.pick(
-                    f"«{shown_id}» är ingen punkt i checklistan.", f"«{shown_id}» is not an item of the checklist.", lang
-                )
+                render(N_("«{id}» is not an item of the checklist.", id=shown_id))
             )
             continue
         name = f"{item_id} («{item.text(lang)}»)"
         if unknown_keys:
             errors.append(
-                languages.pick(
-                    f"{name}: okända fält {', '.join(sorted(unknown_keys))}; en punkt har id, confirmed och comment.",
-                    f"{name}: unknown fields {', '.join(sorted(unknown_keys))}; an item has id, confirmed and comment.",
-                    lang,
+                render(
+                    N_(
+                        "{item}: unknown fields {fields}; an item has id, confirmed and comment.",
+                        item=name,
+                        fields=", ".join(sorted(unknown_keys)),
+                    )
                 )
             )
             continue
         if item_id in seen:
             errors.append(
-                languages.pick(f"{name}: punkten finns två gånger.", f"{name}: the item is given twice.", lang)
+                render(N_("{item}: the item is given twice.", item=name))
             )
             continue
         seen.add(item_id)
         if item.automatic:
             errors.append(
-                languages.pick(
-                    f"{name} beräknas från datamängdens uppgifter och kan inte bockas av för hand.",
-                    f"{name} is computed from the dataset's metadata and cannot be ticked by hand.",
-                    lang,
-                )
+                render(N_("{item} is computed from the dataset's metadata and cannot be ticked by hand.", item=name))
             )
             continue
         if not may_confirm(context, pkg, item):
             errors.append(
-                languages.pick(
-                    f"{name} får bara bekräftas av en administratör i organisationen.",
-                    f"{name} may only be confirmed by an administrator of the organisation.",
-                    lang,
-                )
+                render(N_("{item} may only be confirmed by an administrator of the organisation.", item=name))
             )
             continue
         confirmed = entry.get("confirmed")
         comment = entry.get("comment")
         if "confirmed" in entry and not isinstance(confirmed, bool):
             errors.append(
-                languages.pick(
-                    f"{name}: confirmed ska vara true eller false.", f"{name}: confirmed must be true or false.", lang
-                )
+                render(N_("{item}: confirmed must be true or false.", item=name))
             )
             continue
         if "comment" in entry and comment is not None and not isinstance(comment, str):
             errors.append(
-                languages.pick(f"{name}: kommentaren ska vara text.", f"{name}: the comment must be text.", lang)
+                render(N_("{item}: the comment must be text.", item=name))
             )
             continue
         if isinstance(comment, str):
             comment = comment.strip()
             if len(comment) > COMMENT_MAX_LENGTH:
                 errors.append(
-                    languages.pick(
-                        f"{name}: kommentaren får vara högst {COMMENT_MAX_LENGTH} tecken (den har {len(comment)}).",
-                        f"{name}: the comment may be at most {COMMENT_MAX_LENGTH} characters (it has {len(comment)}).",
-                        lang,
+                    render(
+                        N_(
+                            "{item}: the comment may be at most {most} characters (it has {given}).",
+                            item=name,
+                            most=COMMENT_MAX_LENGTH,
+                            given=len(comment),
+                        )
                     )
                 )
                 continue
             if not _without_control_characters(comment):
                 errors.append(
-                    languages.pick(
-                        f"{name}: kommentaren innehåller otillåtna kontrolltecken.",
-                        f"{name}: the comment contains control characters that are not allowed.",
-                        lang,
-                    )
+                    render(N_("{item}: the comment contains control characters that are not allowed.", item=name))
                 )
                 continue
         if "confirmed" not in entry and "comment" not in entry:
             errors.append(
-                languages.pick(
-                    f"{name}: ange confirmed, comment eller båda.", f"{name}: give confirmed, comment or both.", lang
-                )
+                render(N_("{item}: give confirmed, comment or both.", item=name))
             )
             continue
         changes.append({"item": item, "entry": entry, "confirmed": confirmed, "comment": comment})
@@ -400,29 +380,27 @@ def gbg_dataset_publish(context, data_dict):
         raise toolkit.ValidationError(
             {
                 "state": [
-                    languages.pick(
-                        "Datamängden är inte färdigskapad: lägg till en distribution och slutför den i formuläret "
-                        "innan den publiceras.",
-                        "The dataset is not finished: add a distribution and finish it in the form before it is "
-                        "published.",
-                        _lang(),
+                    render(
+                        N_(
+                            "The dataset is not finished: add a distribution and finish it in the form before it is "
+                            "published."
+                        )
                     )
                 ]
             }
         )
     if not pkg.private:
         return gbg_checklist_show(context, {"id": pkg.id})
-    lang = _lang()
     try:
         # The save's validators decide (one assessment of what it stores).
         toolkit.get_action("package_patch")(_acting(context), {"id": pkg.id, "private": False})
     except toolkit.ValidationError as error:
-        # Each reason under the field it concerns, in the request's language.
+        # Each reason (already in the request's language) under the field it concerns.
         errors: dict[str, list[str]] = {}
         for message in (error.error_dict or {}).get("private", []):
             blocker = getattr(message, "blocker", None)
             if blocker is not None:
-                errors.setdefault(blocker.field, []).append(blocker.message(lang))
+                errors.setdefault(blocker.field, []).append(message)
             else:
                 errors.setdefault("private", []).append(message)
         raise toolkit.ValidationError(errors or error.error_dict) from None
@@ -443,11 +421,11 @@ def gbg_dataset_unpublish(context, data_dict):
         raise toolkit.ValidationError(
             {
                 "comment": [
-                    languages.pick(
-                        f"Kommentaren ska vara text på högst {COMMENT_MAX_LENGTH} tecken, utan kontrolltecken.",
-                        f"The comment must be text of at most {COMMENT_MAX_LENGTH} characters, without control "
-                        "characters.",
-                        _lang(),
+                    render(
+                        N_(
+                            "The comment must be text of at most {most} characters, without control characters.",
+                            most=COMMENT_MAX_LENGTH,
+                        )
                     )
                 ]
             }

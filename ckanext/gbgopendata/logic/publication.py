@@ -32,7 +32,7 @@ from ckan import model
 from ckan.lib.navl.dictization_functions import StopOnError, missing, unflatten
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import assessment, classification, rule
+from ckanext.gbgopendata import assessment, classification, languages, rule
 from ckanext.gbgopendata.logic import events, facts, save as save_state
 from ckanext.gbgopendata.logic.registry import validator
 
@@ -291,7 +291,7 @@ def _confirmations_after(save: save_state.Save | None, data: dict, stored: dict 
 def gbgopendata_publication_rule(key, data, errors, context):
     """A dataset that stays or becomes public must meet every condition of
     the publication rule (one `assess` of the dataset as the save leaves
-    it); the errors name each condition in Swedish and English."""
+    it); the errors name each condition in the request's language."""
     if _resulting_private(data, context):
         return
     stored = _stored(context, data)
@@ -317,8 +317,9 @@ def gbgopendata_publication_rule(key, data, errors, context):
     )
     if save is not None:
         save.assessment = decided
+    lang = languages.request_language()
     for blocker in decided.blockers:
-        message = blocker.bilingual()
+        message = blocker.message(lang)
         errors.setdefault(("private",), []).append(message)
         field_errors = errors.get((blocker.field,))
         if blocker.field != "private" and field_errors is not None and message not in field_errors:
@@ -330,7 +331,7 @@ def gbgopendata_publication_rule(key, data, errors, context):
 
 def bulk_publication_errors(datasets: Any, org_id: str | None) -> list[str]:
     """Every unmet condition of every dataset a bulk_update_public would
-    publish, as "<dataset>: <sv> / <en>"; empty when all may be public."""
+    publish, as "<dataset>: <reason>" in the request's language; empty when all may be public."""
     if isinstance(datasets, str):
         datasets = [datasets]
     if not isinstance(datasets, (list, tuple)):
@@ -346,7 +347,8 @@ def bulk_publication_errors(datasets: Any, org_id: str | None) -> list[str]:
         .all()
     )
     messages = []
+    lang = languages.request_language()
     for pkg in packages:
         for blocker in facts.assess_package(pkg).blockers:
-            messages.append(f"{pkg.name}: {blocker.bilingual()}")
+            messages.append(f"{pkg.name}: {blocker.message(lang)}")
     return messages

@@ -30,6 +30,14 @@ from ckanext.gbgopendata.tests.session_app import (  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
+def with_catalogues(app):
+    """An app context, so that messages.render translates with the
+    catalogues (outside an app it gives the English msgid)."""
+    with app.flask_app.test_request_context():
+        yield
+
+
+@pytest.fixture
 def clean_db(reset_db, migrate_db_for):
     reset_database(reset_db, migrate_db_for)
 

@@ -98,7 +98,8 @@ def test_no_code_patches_flasks_view_table():
 # from its own layer or those below it.
 LAYERS = [
     # data: what the city's rules are made of
-    ("data", ["settings", "languages", "classification", "licenses", "publishers", "dataset_types", "vocabularies",
+    ("data", ["settings", "languages", "messages", "classification", "licenses", "publishers", "dataset_types",
+              "vocabularies",
               "checklist.definition", "dcat.formats"]),
     # the decision: pure functions of a dataset and its facts
     # (and which checklist is in force: checklist/__init__'s current(), checklist/in_force)

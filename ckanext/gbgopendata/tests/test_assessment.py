@@ -56,7 +56,7 @@ def test_each_condition_is_said_once():
     # The checklist's items for the same conditions are not done, with the rule's reasons.
     state = {item_state.item.check: item_state for item_state in decided.checklist.items if item_state.item.automatic}
     assert not state["classification"].done and not state["open_licence"].done
-    assert state["open_licence"].missing[0].sv == decided.blockers[1].sv
+    assert state["open_licence"].missing[0].reason == decided.blockers[1].reason
 
 
 def test_the_admins_approval_is_what_is_left():

@@ -67,9 +67,10 @@ def test_a_new_dataset_cannot_be_created_public_and_the_refusal_names_the_items(
     with pytest.raises(toolkit.ValidationError) as raised:
         call("package_create", editor, owner_org=organization["id"], private=False, **complete_metadata())
     messages = " ".join(raised.value.error_dict["private"])
+    # In Swedish, the default language, only.
     assert "Informationsägaren godkänner att datamängden publiceras som öppna data" in messages
-    assert "The information owner approves publishing the dataset as open data" in messages
     assert "Data är granskad och publiceringen är testad" in messages
+    assert "The information owner approves" not in messages and "checklist item" not in messages
     assert model.Session.query(model.Package).count() == 0
 
 
@@ -119,7 +120,7 @@ def test_every_write_path_refuses_to_publish_an_incomplete_checklist(organizatio
             shown = call("package_show", editor, id=dataset["id"])
             call("package_update", editor, **dict(shown, private=False, resources=shown["resources"] + [resource_fields()]))
     text = str(raised.value.error_dict)
-    assert "Informationsägaren godkänner" in text or "information owner approves" in text
+    assert "Informationsägaren godkänner" in text and "information owner approves" not in text
     assert call("package_show", editor, id=dataset["id"])["private"] is True
 
 
@@ -591,3 +592,52 @@ def test_bulk_publishing_and_unpublishing_are_in_the_history_once(organization, 
     events = [(event["event"], event["user_id"]) for event in history(dataset["id"])[:3]]
     assert events[:2] == [("unpublished", admin["id"]), ("published", admin["id"])]
     assert events[2][0] == "confirmed"
+
+
+# --- the reasons in the language the client asks for ------------------------------------
+
+
+def _api_errors(app, user, action, payload, query, headers):
+    response = app.post(
+        f"/api/action/{action}{query}", json=payload, headers={"Authorization": user["token"], **headers},
+        expect_errors=True,
+    )
+    assert response.status_code == 409, response.body
+    return response.json["error"]
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "lang"),
+    [("", {}, "sv"), ("?lang=en", {}, "en"), ("", {"Accept-Language": "en"}, "en"), ("?lang=sv", {"Accept-Language": "en"}, "sv")],
+)
+def test_the_api_gives_the_rules_reasons_in_the_language_asked_for_only(app, organization, editor, query, headers, lang):
+    dataset = draft(editor, organization)
+    refused_save = _api_errors(
+        app, editor, "package_patch", {"id": dataset["id"], "private": False, "license_id": "CC-BY-NC-4.0"}, query, headers
+    )
+    refused_publish = _api_errors(app, editor, "gbg_dataset_publish", {"id": dataset["id"]}, query, headers)
+
+    licence = refused_save["license_id"][-1]
+    assert refused_save["private"][0] == licence  # the reason under the rule and under its field
+    checklist = refused_publish["checklist"]
+    assert len(checklist) == len(required_confirmed_items())
+    owner_item = next(reason for reason in checklist if "«" in reason and "admin" in reason.lower())
+    if lang == "sv":
+        assert licence.startswith("Licensen CC BY-NC 4.0 får inte användas på en offentlig datamängd")
+        assert licence.endswith("CC0 1.0 (CC0-1.0) eller CC BY 4.0 (CC-BY-4.0).")
+        assert all(reason.startswith("Checklistans punkt ") for reason in checklist)
+        assert "«Informationsägaren godkänner att datamängden publiceras som öppna data.»" in owner_item
+    else:
+        assert licence.startswith("The licence CC BY-NC 4.0 may not be used on a public dataset")
+        assert licence.endswith("CC0 1.0 (CC0-1.0) or CC BY 4.0 (CC-BY-4.0).")
+        assert all(reason.startswith("The checklist item ") for reason in checklist)
+        assert "«The information owner approves publishing the dataset as open data" in owner_item
+    # No word of the other language (the rule's texts, its "or", the items' texts), nothing joined with " / ".
+    every = " ".join(reason for errors in (refused_save, refused_publish) for reasons in errors.values() for reason in reasons)
+    other = (
+        ("The ", "checklist item", "confirmed", "licence", " or ", "owner approves")
+        if lang == "sv"
+        else ("Checklistans", "punkt", "bekräftad", "Licensen", " eller ", "Informationsägaren")
+    )
+    assert [word for word in other if word in every] == [] and " / " not in every
+    assert toolkit.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]})["private"] is True

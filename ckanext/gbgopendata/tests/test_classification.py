@@ -53,18 +53,29 @@ def test_a_public_dataset_at_confidentiality_0_with_a_complete_classification_ma
     assert _codes(_dataset()) == []
 
 
+@pytest.mark.usefixtures("with_catalogues")
 @pytest.mark.parametrize("level", ["1", "2", 1, 2, " 2 "])
-def test_confidentiality_above_0_blocks_publication_and_says_so_in_both_languages(level):
+def test_confidentiality_above_0_blocks_publication_and_says_so_in_the_language_asked(level):
     blockers = publication_blockers(_dataset(confidentiality_level=level), open_licenses=OPEN_LICENSES)
 
     assert [b.code for b in blockers] == ["confidentiality_above_0"]
     blocker = blockers[0]
     assert blocker.field == "confidentiality_level"
-    assert "Endast information med konfidentialitet nivå 0 får publiceras öppet" in blocker.sv
-    assert "Only information at confidentiality level 0 may be published openly" in blocker.en
-    assert f"nivå {str(level).strip()}" in blocker.sv
-    assert blocker.bilingual() == f"{blocker.sv} / {blocker.en}"
-    assert blocker.message("en") == blocker.en and blocker.message("sv") == blocker.sv
+    swedish, english = blocker.message("sv"), blocker.message("en")
+    assert swedish.startswith("Endast information med konfidentialitet nivå 0 får publiceras öppet. Datamängden har")
+    assert f"konfidentialitet nivå {str(level).strip()} " in swedish
+    assert english.startswith("Only information at confidentiality level 0 may be published openly. The dataset has")
+    assert f"confidentiality level {str(level).strip()} " in english
+    # One language each, never both joined.
+    assert "Only" not in swedish and "nivå" not in english and " / " not in swedish + english
+
+
+def test_a_reason_is_a_message_the_rule_does_not_render():
+    blocker = publication_blockers(_dataset(confidentiality_level="2"), open_licenses=OPEN_LICENSES)[0]
+    assert blocker.reason.msgid.startswith("Only information at confidentiality level 0")
+    # Outside an app (a job, a bare call) the extension's own catalogue renders it.
+    assert blocker.message("sv").startswith("Endast information med konfidentialitet nivå 0")
+    assert blocker.message("en").startswith("Only information at confidentiality level 0")
 
 
 @pytest.mark.parametrize("level", [None, "", "3", "-1", "nivå 0", "0.0", True, [], {}])
@@ -78,6 +89,7 @@ def test_a_missing_or_invalid_confidentiality_blocks_publication(level):
     assert _codes(dataset) == ["confidentiality_unclassified"]
 
 
+@pytest.mark.usefixtures("with_catalogues")
 @pytest.mark.parametrize("field", ["integrity_level", "availability_level"])
 def test_an_incomplete_classification_blocks_publication(field):
     dataset = _dataset()
@@ -86,7 +98,7 @@ def test_an_incomplete_classification_blocks_publication(field):
     blockers = publication_blockers(dataset, open_licenses=OPEN_LICENSES)
 
     assert [b.field for b in blockers] == [field]
-    assert "ofullständig" in blockers[0].sv and "incomplete" in blockers[0].en
+    assert "ofullständig" in blockers[0].message("sv") and "incomplete" in blockers[0].message("en")
 
 
 def test_every_unmet_condition_is_returned_not_just_the_first():

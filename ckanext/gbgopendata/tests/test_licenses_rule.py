@@ -15,6 +15,7 @@ from ckanext.gbgopendata.tests.licence_helpers import CC_BY, CC_BY_NC, _create, 
 # --- the licence condition of the publication rule ------------------------------------------
 
 
+@pytest.mark.usefixtures("with_catalogues")
 class TestLicenceCondition:
     OPEN = ["CC0-1.0", "CC-BY-4.0"]
 
@@ -30,17 +31,20 @@ class TestLicenceCondition:
         assert isinstance(blocker, rule.PublicationBlocker)
         assert blocker.code == "license_not_open"
         assert blocker.field == "license_id"
-        for text in (blocker.sv, blocker.en):
+        swedish, english = blocker.message("sv"), blocker.message("en")
+        for text in (swedish, english):
             assert "CC BY-NC 4.0" in text
             assert "CC0 1.0 (CC0-1.0)" in text and "CC BY 4.0 (CC-BY-4.0)" in text
-        assert blocker.sv.startswith("Licensen CC BY-NC 4.0 får inte användas på en offentlig datamängd")
-        assert blocker.en.startswith("The licence CC BY-NC 4.0 may not be used on a public dataset")
+        assert swedish.startswith("Licensen CC BY-NC 4.0 får inte användas på en offentlig datamängd")
+        assert swedish.endswith("CC0 1.0 (CC0-1.0) eller CC BY 4.0 (CC-BY-4.0).")
+        assert english.startswith("The licence CC BY-NC 4.0 may not be used on a public dataset")
+        assert english.endswith("CC0 1.0 (CC0-1.0) or CC BY 4.0 (CC-BY-4.0).")
 
     def test_a_missing_licence_blocks(self):
         blockers = rule.license_blockers({"license_id": ""}, open_licenses=self.OPEN)
 
         assert [(b.code, b.field) for b in blockers] == [("license_missing", "license_id")]
-        assert "CC0 1.0 (CC0-1.0) eller CC BY 4.0 (CC-BY-4.0)" in blockers[0].sv
+        assert "CC0 1.0 (CC0-1.0) eller CC BY 4.0 (CC-BY-4.0)" in blockers[0].message("sv")
 
     def test_a_distribution_with_a_licence_outside_open_licenses_blocks(self):
         dataset = {
@@ -54,7 +58,9 @@ class TestLicenceCondition:
         blockers = rule.license_blockers(dataset, open_licenses=self.OPEN)
 
         assert [(b.code, b.field) for b in blockers] == [("distribution_license_not_open", "resources")]
-        assert "Karta" in blockers[0].sv and "Map" in blockers[0].en
+        swedish, english = blockers[0].message("sv"), blockers[0].message("en")
+        assert swedish.startswith("Distributionen Karta har licensen") and "Map" not in swedish
+        assert english.startswith("The distribution Map has the licence") and "Karta" not in english
 
     def test_the_publication_rule_includes_the_licence_condition(self):
         from ckanext.gbgopendata import assessment
@@ -78,7 +84,7 @@ class TestLicenceCondition:
         assert rule.license_blockers({"license_id": "CC0-1.0"}, open_licenses=configured) == []
         blockers = rule.license_blockers({"license_id": "CC-BY-4.0"}, open_licenses=configured)
         assert [b.code for b in blockers] == ["license_not_open"]
-        assert "CC0 1.0 (CC0-1.0)" in blockers[0].en and "CC-BY-4.0)" not in blockers[0].en
+        assert "CC0 1.0 (CC0-1.0)" in blockers[0].message("en") and "CC-BY-4.0)" not in blockers[0].message("en")
 
     @pytest.mark.usefixtures("with_plugins")
     def test_the_default_configuration_opens_cc0_and_cc_by(self):

@@ -133,15 +133,17 @@ def test_a_refusal_names_the_field_by_its_label_in_the_visitors_language(
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_the_action_api_keeps_both_languages(app, editor, organization):
+@pytest.mark.parametrize("query, shown, hidden", [("", RULE_SV, RULE_EN), ("?lang=en", RULE_EN, RULE_SV)])
+def test_the_action_api_answers_in_the_language_asked_for(app, editor, organization, query, shown, hidden):
     response = app.post(
-        "/api/action/package_create",
+        f"/api/action/package_create{query}",
         json=dict(dataset_fields(confidentiality_level="1"), name="skyddade-adresser", owner_org=organization["id"],
                   private=False),
         headers={"Authorization": editor["token"]}, expect_errors=True,
     )
     assert response.status_code == 409
-    assert any(RULE_SV in message and RULE_EN in message for message in response.json["error"]["private"])
+    messages = " ".join(response.json["error"]["private"])
+    assert shown in messages and hidden not in messages
 
 
 # --- 7. one meaning of "publish" ----------------------------------------------------------------
