@@ -100,7 +100,10 @@ def packages_with_resources(query: Any) -> list[model.Package]:
     query (not one per dataset)."""
     from sqlalchemy import orm
 
-    return query.options(orm.selectinload(model.Package.resources_all)).all()
+    options = [orm.selectinload(model.Package.resources_all)]
+    if hasattr(model.Package, "_extras"):  # CKAN 2.11: extras are rows of package_extra
+        options.append(orm.selectinload(model.Package._extras))
+    return query.options(*options).all()
 
 
 def confirmations_of(package_ids: Iterable[str]) -> dict[str, dict]:

@@ -10,12 +10,13 @@ evaluated twice; gbg_dataset_publish 119 SQL, 3 dictizations; the overview
 scheming and dcat, measured the same way, spends 48 statements on that
 patch of a private dataset and 47 of a public one (28 called in process):
 the bounds below are CKAN's own cost plus 6 (private) and 12 (public) of
-this extension's (before: 25 and 30)."""
+this extension's (before: 25 and 30). CKAN 2.11.6 spends 51 and 50 (its
+extras are rows of their own table): ours add 8 and 12 there."""
 from __future__ import annotations
 
 import pytest
 from ckan import model
-from ckan.tests import helpers as ckan_helpers
+from ckan.plugins import toolkit
 
 from ckanext.gbgopendata.tests import checklist_helpers as ch
 from ckanext.gbgopendata.tests.counting import counting
@@ -27,6 +28,12 @@ RULE = "ckanext.gbgopendata.rule:classification_blockers"
 EVALUATE = "ckanext.gbgopendata.assessment:assess"
 LABELS = "ckanext.gbgopendata.logic.visibility:_labels"
 DICTIZE = "ckan.lib.dictization.model_dictize:package_dictize"
+
+# The bounds by CKAN version (CKAN's own statements differ).
+ON_2_12 = toolkit.check_ckan_version(min_version="2.12")
+PATCH_BOUND = {False: 54, True: 59} if ON_2_12 else {False: 59, True: 62}
+PUBLISH_BOUND = 66 if ON_2_12 else 72
+OVERVIEW_BOUND = 7 if ON_2_12 else 9
 
 
 @pytest.fixture
@@ -52,7 +59,7 @@ def test_a_patch_of_one_field(app, organization, editor, admin, thirty, public):
     with counting(RULE, EVALUATE, LABELS, DICTIZE) as counts:
         _api(app, editor, "package_patch", id=dataset["id"], version="2.0")
     print(counts.report())
-    assert len(counts.sql) <= (59 if public else 54), counts.report()
+    assert len(counts.sql) <= PATCH_BOUND[public], counts.report()
     # A private result needs no rule; a public one is assessed once.
     assert counts.calls[EVALUATE] == (1 if public else 0), counts.report()
     assert counts.calls[DICTIZE] == 1, counts.report()
@@ -64,24 +71,26 @@ def test_publishing(app, organization, editor, admin, thirty):
     with counting(RULE, EVALUATE, LABELS, DICTIZE) as counts:
         _api(app, editor, "gbg_dataset_publish", id=dataset["id"])
     print(counts.report())
-    assert len(counts.sql) <= 66, counts.report()
+    assert len(counts.sql) <= PUBLISH_BOUND, counts.report()
     # The save's assessment, and the checklist the action answers with.
     assert counts.calls[EVALUATE] == 2, counts.report()
     assert counts.calls[DICTIZE] == 1, counts.report()
 
 
-@pytest.mark.parametrize("number", [10, 100])
-def test_the_overview(app, organization, editor, number):
-    for _ in range(number):
-        ch.draft(editor, organization)
+def test_the_overview_costs_the_same_for_10_datasets_as_for_100(app, organization, editor):
     from ckanext.gbgopendata.logic import overview
 
-    with app.flask_app.test_request_context("/"):
-        model.Session.remove()  # as a new request finds it: nothing loaded yet
-    with counting(RULE, EVALUATE) as counts:
-            rows = overview.rows([organization["id"]], lang="sv")
-    assert len(rows) == number
-    print(counts.report())
+    spent = {}
+    for number in (10, 100):
+        for _ in range(number - (10 if spent else 0)):
+            ch.draft(editor, organization)
+        model.Session.remove()
+        with app.flask_app.test_request_context("/"):
+            with counting(RULE, EVALUATE) as counts:
+                rows = overview.rows([organization["id"]], lang="sv")
+        assert len(rows) == number
+        assert counts.calls[EVALUATE] == number
+        print(number, counts.report())
+        spent[number] = len(counts.sql)
     # The same few queries for 10 datasets as for 100 (no query per dataset).
-    assert len(counts.sql) <= 7, counts.report()
-    assert counts.calls[EVALUATE] == number
+    assert spent[10] == spent[100] <= OVERVIEW_BOUND, spent

@@ -55,12 +55,25 @@ def _cookie_client(app, user: dict[str, Any]):
     """A browser session of `user`: a session cookie, no Authorization header."""
     from ckan.plugins import toolkit
 
+    from urllib.parse import urlsplit
+
     client = app.test_client()
-    # Flask-Login's own test client sets the cookie for localhost, not for
-    # the site the requests go to.
-    with client.session_transaction(base_url=toolkit.config["ckan.site_url"]) as session:
+    site_url = toolkit.config["ckan.site_url"]
+    # The session as the login leaves it, saved by the app's own session
+    # interface, its cookie set for the site the requests go to (CKAN 2.11's
+    # test client is werkzeug's, without Flask's session_transaction).
+    flask_app = app.flask_app
+    with flask_app.test_request_context("/", base_url=site_url) as request_context:
+        session = flask_app.session_interface.open_session(flask_app, request_context.request)
         session["_user_id"] = model.User.get(user["id"]).get_id()
         session["_fresh"] = True
+        response = flask_app.response_class()
+        flask_app.session_interface.save_session(flask_app, session, response)
+    name = flask_app.config.get("SESSION_COOKIE_NAME") or "session"
+    cookie = response.headers.get("Set-Cookie", "")
+    value = cookie.split(";", 1)[0].partition("=")[2]
+    assert cookie.startswith(f"{name}=") and value, cookie
+    client.set_cookie(name, value, domain=urlsplit(site_url).hostname)
     return client
 
 

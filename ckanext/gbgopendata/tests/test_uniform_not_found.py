@@ -9,6 +9,8 @@ by placeholders) must be the same byte for byte.
 """
 from __future__ import annotations
 
+from ckan.plugins import toolkit
+
 import json
 import re
 import secrets
@@ -181,8 +183,12 @@ def test_every_action_that_takes_a_dataset_is_declared(_plugins_of_the_session):
 
 def test_every_declared_action_is_registered(_plugins_of_the_session):
     registered = registered_actions()
-    assert sorted(set(existence.NAMED_BY) - set(registered)) == []
-    assert sorted(set(NOT_NAMING_AN_EXISTING_DATASET) - set(registered)) == []
+    # CKAN 2.11 has no activity deletion (2.12's): declared, guarded where it exists.
+    only_on_2_12 = {"activity_delete", "activity_delete_all", "activity_delete_counts"}
+    assert sorted(set(existence.NAMED_BY) - set(registered) - only_on_2_12) == []
+    if toolkit.check_ckan_version(min_version="2.12"):
+        assert only_on_2_12 <= set(registered)
+    assert sorted(set(NOT_NAMING_AN_EXISTING_DATASET) - set(registered) - only_on_2_12) == []
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
