@@ -329,13 +329,10 @@ def gbg_checklist_update(context, data_dict):
         before = stored.get(item.id) or {}
         confirmed = change["confirmed"] if "confirmed" in entry else bool(before.get("confirmed"))
         comment = change["comment"] if "comment" in entry else before.get("comment")
-        gbg_model.save_confirmation(pkg.id, item.id, confirmed, comment or None, user_id)
-        if "confirmed" in entry:
-            gbg_model.record_checklist_event(
-                pkg.id, "confirmed" if confirmed else "unconfirmed", user_id, item_id=item.id, comment=comment or None
-            )
-        elif (comment or None) != (before.get("comment") or None):
-            gbg_model.record_checklist_event(pkg.id, "commented", user_id, item_id=item.id, comment=comment or None)
+        events.confirmation_changed(
+            pkg.id, item.id, user_id, confirmed=confirmed, comment=comment or None,
+            ticked="confirmed" in entry, comment_before=before.get("comment") or None,
+        )
         # Only a withdrawn confirmation unpublishes: a comment on (or a
         # repeated "no" for) an item that was not confirmed changes nothing
         # about a public dataset, also one published before the checklist.

@@ -1,7 +1,8 @@
 """The events a write leaves, written by this module only, in the write's
 transaction: classification changes (gbgopendata_classification_change),
-publication and checklist history (gbgopendata_checklist_event), and the
-information owner's approvals withdrawn when what they approved changed.
+publication and checklist history (gbgopendata_checklist_event), the
+confirmations people give (`confirmation_changed`) and the information
+owner's approvals withdrawn when what they approved changed.
 
 `after_save` is called by the after-save hooks of package_create and
 package_update with the save (logic/save.py) the validators decided (also
@@ -44,6 +45,21 @@ def approval_withdrawal_reason(save: Save, owner_org: Any) -> str | None:
     if stored.get("owner_org") and owner_org and owner_org != stored["owner_org"]:
         return "organisation_changed"
     return None
+
+
+def confirmation_changed(
+    dataset_id: str, item_id: str, user_id: str | None, *, confirmed: bool, comment: str | None,
+    ticked: bool, comment_before: str | None,
+) -> None:
+    """A person ticked, unticked or commented a confirmed item
+    (gbg_checklist_update): the confirmation as it now stands, and its
+    history entry (a comment left as it was is no entry)."""
+    gbg_model.save_confirmation(dataset_id, item_id, confirmed, comment, user_id)
+    if ticked:
+        event = "confirmed" if confirmed else "unconfirmed"
+        gbg_model.record_checklist_event(dataset_id, event, user_id, item_id=item_id, comment=comment)
+    elif comment != comment_before:
+        gbg_model.record_checklist_event(dataset_id, "commented", user_id, item_id=item_id, comment=comment)
 
 
 def withdraw_admin_confirmations(dataset_id: str, user_id: str | None, reason: str) -> None:
