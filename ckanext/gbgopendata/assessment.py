@@ -77,7 +77,6 @@ class Assessment:
     # Everything is done but what only the organisation's admin confirms
     # (the information owner's approval): the admin's turn.
     awaiting_approval: bool = False
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def blockers(self) -> tuple[PublicationBlocker, ...]:
@@ -163,15 +162,11 @@ def automatic_missing(check: str, dataset: Mapping[str, Any], facts: Facts, orga
     return automatic.CHECKS[check](dataset, facts.organization if organization is None else organization)
 
 
-def _automatic_missing(item: checklist.Item, dataset: Mapping[str, Any], facts: Facts, organization: Mapping) -> list:
-    return automatic_missing(item.check, dataset, facts, organization)
-
-
 def _checklist_state(dataset: Mapping[str, Any], facts: Facts) -> checklist.State:
     states = []
     for item in facts.rules.checklist.items:
         if item.automatic:
-            missing = _automatic_missing(item, dataset, facts, facts.organization)
+            missing = automatic_missing(item.check, dataset, facts)
             states.append(checklist.ItemState(item, done=not missing, missing=missing))
         else:
             confirmation = facts.confirmations.get(item.id)
@@ -185,7 +180,7 @@ def _held_automatic_items(stored: Mapping[str, Any], facts: Facts) -> set[str]:
     return {
         item.id
         for item in facts.rules.checklist.items
-        if item.automatic and not _automatic_missing(item, stored, facts, facts.stored_organization)
+        if item.automatic and not automatic_missing(item.check, stored, facts, facts.stored_organization)
     }
 
 

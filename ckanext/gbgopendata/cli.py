@@ -295,6 +295,7 @@ def publication_check(make_private: bool) -> None:
     import ckan.model as model
 
     from ckanext.gbgopendata import languages
+    from ckanext.gbgopendata import model as gbg_model
     from ckanext.gbgopendata.logic import facts
 
     flask_app = click.get_current_context().meta["flask_app"]
@@ -306,7 +307,7 @@ def publication_check(make_private: bool) -> None:
             .filter(model.Package.state == "active", model.Package.private.is_(False))
             .order_by(model.Package.name)
         )
-        confirmations = facts.confirmations_of(pkg.id for pkg in public)
+        confirmations = gbg_model.checklist_confirmations_of([pkg.id for pkg in public])
         breaking = made_private = incomplete = 0
         for pkg in public:
             dataset_id, dataset = pkg.id, {"name": pkg.name}

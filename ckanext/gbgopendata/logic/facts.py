@@ -6,7 +6,7 @@ assessment stays pure; every caller asks `assess` through these.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from ckan import model
 
@@ -104,7 +104,3 @@ def packages_with_resources(query: Any) -> list[model.Package]:
     if hasattr(model.Package, "_extras"):  # CKAN 2.11: extras are rows of package_extra
         options.append(orm.selectinload(model.Package._extras))
     return query.options(*options).all()
-
-
-def confirmations_of(package_ids: Iterable[str]) -> dict[str, dict]:
-    return gbg_model.checklist_confirmations_of(list(package_ids))
