@@ -404,6 +404,7 @@ def _make_private_past_the_schema(dataset_id: str) -> None:
 
 
 # SHACL validation of DCAT-AP-SE documents lives with the DCAT code.
-from ckanext.gbgopendata.dcat.cli import validate  # noqa: E402
+from ckanext.gbgopendata.dcat.cli import rebuild_catalog, validate  # noqa: E402
 
 gbgopendata.add_command(validate)
+gbgopendata.add_command(rebuild_catalog)

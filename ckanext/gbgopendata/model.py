@@ -209,3 +209,53 @@ def last_checklist_events(package_ids: list[str]) -> dict[str, dict[str, Any]]:
 def delete_checklist(package_id: str) -> None:
     model.Session.execute(checklist_confirmation.delete().where(checklist_confirmation.c.package_id == package_id))
     model.Session.execute(checklist_event.delete().where(checklist_event.c.package_id == package_id))
+
+
+# --- the kept open catalogue (dcat/kept.py) -----------------------------------------------
+
+# Each dataset's serialised DCAT-AP-SE fragment, in the three syntaxes, with
+# what it was built from: the dataset's metadata_modified and the stamp of
+# the profile and settings. Removed with the dataset (purge).
+dcat_fragment = sa.Table(
+    "gbgopendata_dcat_fragment",
+    metadata,
+    sa.Column("package_id", sa.UnicodeText, sa.ForeignKey("package.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("source_modified", sa.DateTime, nullable=True),
+    sa.Column("stamp", sa.UnicodeText, nullable=False),
+    # The rule's standing when built (the membership query also reads the
+    # dataset's state, privacy, type and confidentiality then and there).
+    sa.Column("meets_rule", sa.Boolean, nullable=False),
+    sa.Column("uri", sa.UnicodeText, nullable=False),
+    sa.Column("digest", sa.UnicodeText, nullable=False),
+    sa.Column("nodes", sa.ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("xml", sa.UnicodeText, nullable=False),
+    sa.Column("ttl", sa.UnicodeText, nullable=False),
+    sa.Column("jsonld", sa.UnicodeText, nullable=False),
+    sa.Column("built_at", sa.DateTime, nullable=False),
+)
+
+# What datasets share (publishers, creators, contact points, licence
+# documents, places, standards, pages), one row per distinct description of
+# a subject: the key is the digest of its triples, so a subject described
+# alike by many datasets is stored once; a subject described in more than
+# one way is written once per document with the union of its descriptions.
+dcat_node = sa.Table(
+    "gbgopendata_dcat_node",
+    metadata,
+    sa.Column("key", sa.UnicodeText, primary_key=True),
+    sa.Column("subject", sa.UnicodeText, nullable=False, index=True),
+    sa.Column("ntriples", sa.UnicodeText, nullable=False),
+    sa.Column("xml", sa.UnicodeText, nullable=False),
+    sa.Column("ttl", sa.UnicodeText, nullable=False),
+    sa.Column("jsonld", sa.UnicodeText, nullable=False),
+)
+
+# The document's validator as last served and since when: Last-Modified
+# moves whenever the document changes (also when a dataset leaves it).
+dcat_document = sa.Table(
+    "gbgopendata_dcat_document",
+    metadata,
+    sa.Column("name", sa.UnicodeText, primary_key=True),
+    sa.Column("etag", sa.UnicodeText, nullable=False),
+    sa.Column("since", sa.DateTime, nullable=False),
+)

@@ -11,7 +11,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from ckanext.gbgopendata import cli, helpers, licenses, middleware, publishers, search, settings
+from ckanext.gbgopendata import cli, helpers, jobs, licenses, middleware, publishers, search, settings
 from ckanext.gbgopendata.checklist import in_force
 from ckanext.gbgopendata.logic import action, auth, bad_input, events, existence, publication, registry, save, visibility
 from ckanext.gbgopendata.logic import checklist as checklist_actions
@@ -95,6 +95,10 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def before_view(self, data_dict):
         return presentation.organization_for_view(data_dict)
 
+    def edit(self, organization):
+        # its name, orgnr or homepage may be in its datasets' DCAT fragments
+        jobs.enqueue_organization(organization.id)
+
     # IPackageController
 
     def before_dataset_view(self, pkg_dict):
@@ -105,11 +109,13 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_create(self, context, pkg_dict):
         events.after_save(context, save.current(pkg_dict["id"]), pkg_dict)
+        jobs.enqueue_dataset(pkg_dict["id"])
 
     def after_dataset_update(self, context, pkg_dict):
         current = save.current(pkg_dict["id"])
         events.after_save(context, current, pkg_dict)
         visibility.after_save(current, pkg_dict)
+        jobs.enqueue_dataset(pkg_dict["id"])
 
     # IPermissionLabels
 

@@ -1,21 +1,20 @@
-"""The whole open catalogue as one DCAT-AP-SE document, assembled per dataset.
+"""Producing the open catalogue's pieces: each dataset's triples in a small
+graph of its own, split into what belongs to the dataset and what it shares
+with others (publishers, creators, contact points, licence documents,
+places), and writers that turn triples into fragments of an RDF/XML, Turtle
+or JSON-LD document.
 
 ckanext-dcat builds its catalogue as one rdflib graph with every profile
-scanning it per dataset, which grows quadratically. Here each dataset's
-triples are produced on their own, in a small graph, and written out at
-once as a fragment of the document; what datasets share (publishers,
-creators, contact points, licence documents, places) is collected as a set
-of triples and written once, with the catalogue's own description, at the
-end. A later cache can keep the per-dataset fragments.
-
-The writers below emit RDF/XML, Turtle and JSON-LD fragments with one fixed
-set of prefixes, so fragments of different datasets fit into one document.
+scanning it per dataset, which grows quadratically and is computed per
+request. Here the pieces are built once per change and kept (kept.py); the
+document is those pieces, streamed. The writers use one fixed set of
+prefixes, so fragments of different datasets fit into one document.
 """
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import Graph, Literal, URIRef
@@ -23,7 +22,7 @@ from rdflib.namespace import DCAT, RDF
 
 from ckanext.dcat.utils import catalog_uri, dataset_uri
 
-from ckanext.gbgopendata.dcat.profiles.dcat_ap_se import NAMESPACES, DcatApSeProfile, open_catalogue_search
+from ckanext.gbgopendata.dcat.profiles.dcat_ap_se import NAMESPACES, DcatApSeProfile
 
 FORMATS = {
     "xml": "application/rdf+xml",
@@ -32,7 +31,6 @@ FORMATS = {
 }
 # ?format= and the file-extension names people use for the same thing.
 FORMAT_ALIASES = {"rdf": "xml", "xml": "xml", "ttl": "ttl", "turtle": "ttl", "jsonld": "jsonld", "json-ld": "jsonld"}
-PAGE_SIZE = 500  # datasets per package_search (the document itself is never paged)
 
 
 # --- producing the triples ----------------------------------------------------------------
@@ -75,43 +73,12 @@ def split(ref: URIRef, graph: Graph) -> tuple[list[tuple], list[tuple]]:
     return own, shared
 
 
-def open_catalogue_datasets() -> Iterator[dict[str, Any]]:
-    """Every dataset of the open catalogue, in name order."""
-    start = 0
-    while True:
-        result = open_catalogue_search({"q": "*:*", "sort": "name asc", "rows": PAGE_SIZE, "start": start})
-        results = result.get("results") or []
-        yield from results
-        start += len(results)
-        if not results or start >= result.get("count", 0):
-            return
-
-
-def document(fmt: str, datasets: Iterable[dict[str, Any]] | None = None) -> Iterator[str]:
-    """The catalogue document in `fmt` (xml, ttl or jsonld), piece by piece."""
-    writer = WRITERS[fmt]()
-    assembler = Assembler()
-    shared: set[tuple] = set()
-    dataset_refs: list[URIRef] = []
-    issued = modified = None
-    yield writer.header()
-    for dataset_dict in open_catalogue_datasets() if datasets is None else datasets:
-        ref, graph = assembler.dataset_graph(dataset_dict)
-        own, common = split(ref, graph)
-        shared.update(common)
-        dataset_refs.append(ref)
-        created, changed = dataset_dict.get("metadata_created"), dataset_dict.get("metadata_modified")
-        issued = min(filter(None, (issued, created)), default=None)
-        modified = max(filter(None, (modified, changed)), default=None)
-        yield writer.fragment(own)
-    catalogue_ref, graph = assembler.catalogue_graph({"issued": issued, "modified": modified})
-    for ref in dataset_refs:
-        graph.add((catalogue_ref, DCAT.dataset, ref))
-    own, common = split(catalogue_ref, graph)
-    shared.update(common)
-    yield writer.fragment(own)
-    yield writer.fragment(sorted(shared))
-    yield writer.footer()
+def by_subject(triples: Iterable[tuple]) -> dict:
+    """{subject: [its triples]}, each subject a node of its own."""
+    subjects: dict = {}
+    for triple in triples:
+        subjects.setdefault(triple[0], []).append(triple)
+    return subjects
 
 
 # --- writers -------------------------------------------------------------------------------
@@ -142,6 +109,8 @@ def qname(uri: str) -> tuple[str, str] | None:
 
 
 class XmlWriter:
+    SEPARATOR = ""
+
     def header(self) -> str:
         declarations = "".join(f"\n   xmlns:{p}={quoteattr(ns)}" for p, ns in NAMESPACES.items())
         return f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{declarations}>\n'
@@ -174,6 +143,8 @@ class XmlWriter:
 
 
 class TurtleWriter:
+    SEPARATOR = ""
+
     def header(self) -> str:
         return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in NAMESPACES.items()) + "\n"
 
@@ -204,13 +175,14 @@ class TurtleWriter:
 
 
 class JsonLdWriter:
-    """A flattened JSON-LD document: one node object per subject in @graph."""
+    """A flattened JSON-LD document: one node object per subject in @graph.
+    Fragments are lists of node objects; the document puts the commas
+    between them (SEPARATOR)."""
 
-    def __init__(self) -> None:
-        self.first = True
+    SEPARATOR = ",\n    "
 
     def header(self) -> str:
-        return '{\n  "@context": ' + json.dumps(NAMESPACES) + ',\n  "@graph": ['
+        return '{\n  "@context": ' + json.dumps(NAMESPACES) + ',\n  "@graph": [\n    '
 
     def _value(self, obj) -> dict[str, Any]:
         if isinstance(obj, URIRef):
@@ -232,11 +204,7 @@ class JsonLdWriter:
                 else:
                     node.setdefault(str(predicate), []).append(self._value(obj))
             nodes.append(json.dumps(node, ensure_ascii=False))
-        if not nodes:
-            return ""
-        text = ("\n    " if self.first else ",\n    ") + ",\n    ".join(nodes)
-        self.first = False
-        return text
+        return self.SEPARATOR.join(nodes)
 
     def footer(self) -> str:
         return "\n  ]\n}\n"

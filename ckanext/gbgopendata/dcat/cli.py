@@ -28,7 +28,7 @@ def validate(url: str | None, file_: Path | None, shapes: str) -> None:
     """Validates a DCAT-AP-SE document with SHACL and prints each violation
     (focus node, path, message); exits non-zero when there is one. Without
     --url or --file, the open catalogue as /datasets/dcat serves it."""
-    from ckanext.gbgopendata.dcat import catalogue, shacl
+    from ckanext.gbgopendata.dcat import kept, shacl
 
     if url and file_:
         raise click.UsageError(toolkit._("Give --url or --file, not both."))
@@ -41,7 +41,8 @@ def validate(url: str | None, file_: Path | None, shapes: str) -> None:
         else:
             flask_app = click.get_current_context().meta["flask_app"]
             with flask_app.test_request_context():
-                text = "".join(catalogue.document("xml"))
+                kept.refresh()
+                text = "".join(kept.Snapshot().document("xml"))
             content_type, name = "application/rdf+xml", "datasets/dcat"
         graph = shacl.parse_document(text, content_type, name)
         results = shacl.validate(graph, shapes)
@@ -63,3 +64,21 @@ def validate(url: str | None, file_: Path | None, shapes: str) -> None:
         )
     if violations:
         raise SystemExit(1)
+
+
+@click.command("rebuild-catalog")
+def rebuild_catalog() -> None:
+    """Recreates every kept DCAT-AP-SE fragment of the open catalogue (run
+    after deploying a new version; /datasets/dcat keeps serving meanwhile)."""
+    from ckanext.gbgopendata.dcat import kept
+
+    def progress(length: int):
+        return click.progressbar(length=length, label=toolkit._("DCAT fragments"), file=click.get_text_stream("stderr"))
+
+    built, removed = kept.rebuild_catalogue(progress)
+    click.secho(
+        toolkit._("{built} fragments built, {removed} of datasets outside the open catalogue removed.").format(
+            built=built, removed=removed
+        ),
+        fg="green",
+    )

@@ -162,14 +162,14 @@ def test_serialising_reads_no_organisation_per_dataset(app, world, monkeypatch):
 def test_an_address_no_iri_may_hold_is_encoded_not_an_error(app, fmt, parser):
     """Stored before today's validation, or harvested: a space or angle
     bracket in an address must not break the whole catalogue document."""
-    from ckanext.gbgopendata.dcat import catalogue
+    from ckanext.gbgopendata.dcat import kept
 
     dataset = {"id": "4f3b2c1d-0000-4000-8000-000000000001", "name": "gammal",
                "title_translated": {"sv": "Gammal \"post\" <med> & tecken"},
                "url": "https://goteborg.se/gammal sida<1>",
                "resources": [{"id": "r1", "url": "https://goteborg.se/fil med mellanslag.csv", "format": "text/csv"}]}
     with app.flask_app.test_request_context():
-        text = "".join(catalogue.document(fmt, datasets=[dataset]))
+        text = "".join(kept.standalone(fmt, [dataset]))
     graph = Graph().parse(data=text, format=parser)
     ref = URIRef(f"{SITE}/dataset/{dataset['id']}")
     assert graph.value(ref, DCAT.landingPage) == URIRef("https://goteborg.se/gammal%20sida%3C1%3E")

@@ -2,20 +2,31 @@
 DCAT-AP-SE document, the URL Sveriges dataportal reads every night.
 
 RDF/XML unless Turtle or JSON-LD is asked for by `?format=` or the Accept
-header. No paging: DIGG follows no paging links.
+header. No paging: DIGG follows no paging links. The document is streamed
+from the kept fragments (dcat/kept.py); its strong ETag and Last-Modified
+come from them, so a conditional request is answered without reading a
+fragment.
 """
 from __future__ import annotations
+
+import zlib
+from typing import Iterator
 
 from flask import Blueprint, Response, request
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata.dcat import catalogue
+from ckanext.gbgopendata.dcat import catalogue, kept
 
 blueprint = Blueprint("gbgopendata_catalogue", __name__)
 
+CHUNK = 64 * 1024  # bytes gathered before a write
+GZIP_LEVEL = 6
+
 
 def _plain(message: str, status: int) -> Response:
-    return Response(message + "\n", status=status, mimetype="text/plain")
+    response = Response(message + "\n", status=status, mimetype="text/plain")
+    response.charset = "utf-8"
+    return response
 
 
 def negotiated_format() -> tuple[str | None, Response | None]:
@@ -40,15 +51,72 @@ def negotiated_format() -> tuple[str | None, Response | None]:
     return {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/json": "jsonld"}.get(best, "xml"), None
 
 
+def _wants_gzip() -> bool:
+    return request.accept_encodings["gzip"] > 0
+
+
+def _encoded(pieces: Iterator[str], gzip: bool) -> Iterator[bytes]:
+    """UTF-8 bytes in chunks of about CHUNK, gzipped if asked."""
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if gzip else None
+    buffer: list[bytes] = []
+    size = 0
+    try:
+        for piece in pieces:
+            data = piece.encode("utf-8")
+            buffer.append(data)
+            size += len(data)
+            if size >= CHUNK:
+                chunk = b"".join(buffer)
+                buffer, size = [], 0
+                chunk = compressor.compress(chunk) if compressor else chunk
+                if chunk:
+                    yield chunk
+        chunk = b"".join(buffer)
+        if compressor:
+            chunk = compressor.compress(chunk) + compressor.flush()
+        if chunk:
+            yield chunk
+    finally:
+        close = getattr(pieces, "close", None)
+        if close:
+            close()
+
+
+def _not_modified(etag: str, since) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(etag)
+    asked = request.if_modified_since
+    return asked is not None and since is not None and since.replace(tzinfo=asked.tzinfo) <= asked
+
+
 def datasets_dcat():
     fmt, refusal = negotiated_format()
     if refusal is not None:
         return refusal
-    body = "".join(catalogue.document(fmt))
-    response = Response(body, mimetype=catalogue.FORMATS[fmt])
-    response.charset = "utf-8"
-    response.vary.add("Accept")
+    kept.refresh()
+    snapshot = kept.Snapshot()
+    gzip = _wants_gzip()
+    # A strong validator per representation: the syntax and the coding.
+    etag = f"{snapshot.state.etag[:32]}-{fmt}" + ("-gzip" if gzip else "")
+    since = kept.last_modified(snapshot.state.etag)
+    headers = {"Vary": "Accept, Accept-Encoding", "Cache-Control": "public, max-age=0, must-revalidate"}
+    if _not_modified(etag, since) or request.method == "HEAD":
+        snapshot.close()
+        status = 304 if _not_modified(etag, since) else 200
+        response = Response(status=status, headers=headers)
+        if status == 200:
+            response.mimetype = catalogue.FORMATS[fmt]
+            response.charset = "utf-8"
+            if gzip:
+                response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(_encoded(snapshot.document(fmt), gzip), mimetype=catalogue.FORMATS[fmt], headers=headers)
+        response.charset = "utf-8"
+        if gzip:
+            response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(etag)
+    response.last_modified = since
     return response
 
 
-blueprint.add_url_rule("/datasets/dcat", view_func=datasets_dcat, methods=["GET"])
+blueprint.add_url_rule("/datasets/dcat", view_func=datasets_dcat, methods=["GET", "HEAD"])
