@@ -40,7 +40,7 @@ def _enqueue(subject: str, function, args: list, title: str, timeout: int | None
     if not _first_in_window(subject):
         return
     try:
-        toolkit.enqueue_job(function, args, title=title, rq_kwargs={"job_timeout": timeout} if timeout else None)
+        toolkit.enqueue_job(function, args, title=title, rq_kwargs={"timeout": timeout} if timeout else None)
     except Exception:  # noqa: BLE001 (a save never fails for want of a job)
         _release(subject)
         log.exception("cannot enqueue %s", title)

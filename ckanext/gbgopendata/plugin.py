@@ -95,9 +95,11 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def before_view(self, data_dict):
         return presentation.organization_for_view(data_dict)
 
-    def edit(self, organization):
-        # its name, orgnr or homepage may be in its datasets' DCAT fragments
-        jobs.enqueue_organization(organization.id)
+    def edit(self, entity):
+        # IPackageController's edit too (one method for both interfaces): an
+        # organisation's name, orgnr or homepage is in its datasets' fragments
+        if getattr(entity, "is_organization", False):
+            jobs.enqueue_organization(entity.id)
 
     # IPackageController
 

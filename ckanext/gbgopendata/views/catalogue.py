@@ -100,18 +100,17 @@ def datasets_dcat():
     etag = f"{snapshot.state.etag[:32]}-{fmt}" + ("-gzip" if gzip else "")
     since = kept.last_modified(snapshot.state.etag)
     headers = {"Vary": "Accept, Accept-Encoding", "Cache-Control": "public, max-age=0, must-revalidate"}
-    if _not_modified(etag, since) or request.method == "HEAD":
+    not_modified = _not_modified(etag, since)
+    if not_modified or request.method == "HEAD":
         snapshot.close()
-        status = 304 if _not_modified(etag, since) else 200
+        status = 304 if not_modified else 200
         response = Response(status=status, headers=headers)
-        if status == 200:
-            response.mimetype = catalogue.FORMATS[fmt]
-            response.charset = "utf-8"
-            if gzip:
-                response.headers["Content-Encoding"] = "gzip"
     else:
-        response = Response(_encoded(snapshot.document(fmt), gzip), mimetype=catalogue.FORMATS[fmt], headers=headers)
-        response.charset = "utf-8"
+        status = 200
+        response = Response(_encoded(snapshot.document(fmt), gzip), headers=headers)
+    if status == 200:
+        # every syntax is UTF-8, said so (JSON-LD's media type has no default)
+        response.headers["Content-Type"] = f"{catalogue.FORMATS[fmt]}; charset=utf-8"
         if gzip:
             response.headers["Content-Encoding"] = "gzip"
     response.set_etag(etag)
