@@ -274,16 +274,15 @@ def all_candidates() -> list[str]:
     return [row[0] for row in model.Session.execute(sa.select(package.c.id).where(candidates()).order_by(package.c.name))]
 
 
-def refresh() -> None:
-    """Before a document is read: members' fragments made current, and a
-    background rebuild asked for what an older stamp built."""
-    from ckanext.gbgopendata import jobs
-
+def refresh() -> bool:
+    """Before a document is read: members' fragments made current. True
+    when a background rebuild is needed (fragments built with an older
+    stamp, or more stale ones than a request rebuilds)."""
     stale = stale_candidates(limit=INLINE_REBUILD_LIMIT + 1)
-    if len(stale) > INLINE_REBUILD_LIMIT:
+    too_many = len(stale) > INLINE_REBUILD_LIMIT
+    if too_many:
         log.warning("more than %s datasets changed since their DCAT fragment was built: a job rebuilds the rest",
                     INLINE_REBUILD_LIMIT)
-        jobs.enqueue_catalogue_refresh()
         stale = stale[:INLINE_REBUILD_LIMIT]
     if stale:
         rebuild(stale)
@@ -294,8 +293,7 @@ def refresh() -> None:
         )
     ).scalar()
     model.Session.commit()
-    if outdated:
-        jobs.enqueue_catalogue_refresh()
+    return too_many or bool(outdated)
 
 
 def refresh_outdated() -> int:

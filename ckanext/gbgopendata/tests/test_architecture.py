@@ -105,7 +105,7 @@ LAYERS = [
     # (and which checklist is in force: checklist/__init__'s current(), checklist/in_force)
     ("decision", ["rule", "checklist", "checklist.automatic", "checklist.in_force", "assessment"]),
     # CKAN's paths: actions, auth, validators, the save, the reads
-    ("logic", ["logic", "search", "presentation", "avatars", "model", "dcat", "csrf"]),
+    ("logic", ["logic", "search", "presentation", "avatars", "model", "dcat", "csrf", "jobs"]),
     # what people and harvesters reach: pages, helpers, middleware, CLI, the plugin
     ("surface", ["views", "helpers", "classification_helpers", "middleware", "cli", "theme", "plugin"]),
 ]

@@ -15,6 +15,7 @@ from typing import Iterator
 from flask import Blueprint, Response, request
 from ckan.plugins import toolkit
 
+from ckanext.gbgopendata import jobs
 from ckanext.gbgopendata.dcat import catalogue, kept
 
 blueprint = Blueprint("gbgopendata_catalogue", __name__)
@@ -93,7 +94,8 @@ def datasets_dcat():
     fmt, refusal = negotiated_format()
     if refusal is not None:
         return refusal
-    kept.refresh()
+    if kept.refresh():
+        jobs.enqueue_catalogue_refresh()
     snapshot = kept.Snapshot()
     gzip = _wants_gzip()
     # A strong validator per representation: the syntax and the coding.
