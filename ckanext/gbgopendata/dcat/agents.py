@@ -13,6 +13,7 @@ visible as the dataset's dcterms:creator, with its portal URI.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -52,6 +53,18 @@ _NOT_IN_IRI = {c: "%{:02X}".format(ord(c)) for c in ' <>"{}|\\^`'}
 
 def iri(value: str) -> URIRef:
     return URIRef("".join(_NOT_IN_IRI.get(c, c) for c in value.strip()))
+
+
+def add_link(g, subject, predicate, value: str, cls: URIRef) -> URIRef:
+    """`subject predicate <value>`, and <value> typed with the class DCAT-AP's
+    range asks for (foaf:Document, dct:Standard …), as stock ckanext-dcat
+    does: a harvester's validator infers no class the document does not
+    state. The type depends on the linked node alone, as every triple about
+    a shared node must."""
+    node = iri(value)
+    g.add((subject, predicate, node))
+    g.add((node, RDF.type, cls))
+    return node
 
 
 def catalogue_base() -> str:
@@ -125,7 +138,7 @@ def add_agent(g, agent: URIRef, facts: Mapping[str, Any], identifier: str | None
     if facts.get("email"):
         g.add((agent, FOAF.mbox, _mailto(facts["email"])))
     if facts.get("homepage"):
-        g.add((agent, FOAF.homepage, iri(facts["homepage"])))
+        add_link(g, agent, FOAF.homepage, facts["homepage"], FOAF.Document)
 
 
 def add_publisher(g, orgnr: str) -> URIRef:
@@ -162,11 +175,52 @@ def add_creator(g, organisation: Mapping[str, Any]) -> URIRef | None:
 # --- contact points -------------------------------------------------------------------
 
 
-def contact_uri(contact: Mapping[str, Any]) -> str:
-    """The same e-mail address is the same contact in every dataset."""
-    key = (contact.get("email") or contact.get("name") or "").strip().lower()
-    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
-    return f"{catalogue_base()}/contact/{digest}"
+@dataclasses.dataclass(frozen=True)
+class ContactPoint:
+    """A contact point as the document writes it, every property in its
+    canonical form: the same contact however its e-mail is spelled (case,
+    `mailto:`, spaces), and any real difference a different contact."""
+
+    kind: str  # "Organization" or "Individual"
+    name: str
+    email: str  # lower case, without `mailto:` or spaces
+    telephone: str  # a tel: URI (telephone_uri)
+    url: str
+
+    def uri(self) -> str:
+        """A digest of all its properties: a contact node is shared only by
+        contacts that are the same in every property, so two datasets that
+        mention it write the same triples about it."""
+        canonical = json.dumps(dataclasses.astuple(self), ensure_ascii=False)
+        digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+        return f"{catalogue_base()}/contact/{digest}"
+
+
+def _text(value: Any) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def contact_point(contact: Mapping[str, Any]) -> ContactPoint | None:
+    """The canonical contact point of a stored contact, None without a name or
+    an e-mail address."""
+    email = re.sub(r"\s+", "", contact["email"]) if isinstance(contact.get("email"), str) else ""
+    email = re.sub(r"^mailto:", "", email, flags=re.IGNORECASE).lower()
+    name = _text(contact.get("name"))
+    if not (email or name):
+        return None
+    telephone = _text(contact.get("telephone"))
+    return ContactPoint(
+        kind="Individual" if contact.get("kind") == "Individual" else "Organization",
+        name=name,
+        email=email,
+        telephone=telephone_uri(telephone) if telephone else "",
+        url=str(iri(contact["url"])) if _text(contact.get("url")) else "",
+    )
+
+
+def contact_uri(contact: Mapping[str, Any]) -> str | None:
+    point = contact_point(contact)
+    return point.uri() if point else None
 
 
 def telephone_uri(number: str) -> str:
@@ -182,21 +236,22 @@ def telephone_uri(number: str) -> str:
 
 
 def add_contact(g, contact: Mapping[str, Any]) -> URIRef | None:
-    if not (contact.get("email") or contact.get("name")):
+    """Describes the contact point in `g` from its canonical form only."""
+    point = contact_point(contact)
+    if point is None:
         return None
-    node = URIRef(contact_uri(contact))
-    kind = VCARD.Individual if contact.get("kind") == "Individual" else VCARD.Organization
-    g.add((node, RDF.type, kind))
-    if contact.get("name"):
-        g.add((node, VCARD.fn, Literal(contact["name"].strip(), lang="sv")))
-    if contact.get("email"):
-        g.add((node, VCARD.hasEmail, _mailto(contact["email"])))
-    if contact.get("telephone"):
-        tel = telephone_uri(contact["telephone"])
-        phone = URIRef(f"{node}/telephone/{re.sub(r'[^0-9]', '', tel)}")
+    node = URIRef(point.uri())
+    g.add((node, RDF.type, VCARD[point.kind]))
+    if point.name:
+        g.add((node, VCARD.fn, Literal(point.name, lang="sv")))
+    if point.email:
+        g.add((node, VCARD.hasEmail, _mailto(point.email)))
+    if point.telephone:
+        # Its node under the contact's: the contact's URI covers the number.
+        phone = URIRef(f"{node}/telephone")
         g.add((node, VCARD.hasTelephone, phone))
         g.add((phone, RDF.type, VCARD.Voice))
-        g.add((phone, VCARD.hasValue, URIRef(tel)))
-    if contact.get("url"):
-        g.add((node, VCARD.hasURL, iri(contact["url"])))
+        g.add((phone, VCARD.hasValue, URIRef(point.telephone)))
+    if point.url:
+        g.add((node, VCARD.hasURL, URIRef(point.url)))
     return node

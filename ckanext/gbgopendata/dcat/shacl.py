@@ -7,11 +7,15 @@
   (never copied into the project).
 
 SEMIC's range shapes check classes closed-world ("value does not have class
-skos:Concept"), which needs the vocabularies' concepts and RDFS subclass
-axioms in the data graph. For `eu` the data is validated together with a
-small ontology graph: the concepts of our vocabularies typed as in the EU
-vocabularies (so a value outside our vocabularies still fails) and the
-subclass axioms of vcard, foaf and ODRS that DCAT-AP's ranges assume.
+skos:Concept"). For `eu` the document is validated as a harvester's
+validator does (SEMIC's loads the vocabularies beside the data): exactly as
+served, with the vocabularies as pyshacl's separate ontology graph and no
+inference. That graph holds facts of the vocabularies only: the concepts of
+ours typed as in the EU vocabularies (so a value outside them still fails)
+and the subclass axioms of vcard, FOAF, ODRS and DCMI terms, which SHACL's
+class check follows. It holds no rdfs:range axioms: a landing page is a
+foaf:Document, a standard a dct:Standard, only when the document says so
+(the profile types them).
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
 from ckanext.gbgopendata import settings
 from ckanext.gbgopendata.vocabularies import get_vocabulary
@@ -48,19 +52,6 @@ VOCABULARY_CLASSES = {
 }
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
-# rdfs:range declarations of the vocabularies themselves (DCMI terms, DCAT 3,
-# FOAF), which the closed-world range shapes of DCAT-AP assume. Coded values
-# (themes, frequencies, …) get no range axiom: their class comes from being
-# in our vocabularies, so a value outside them still fails.
-RANGES = [
-    (DCAT.landingPage, FOAF.Document),
-    (FOAF.page, FOAF.Document),
-    (FOAF.homepage, FOAF.Document),
-    (DCTERMS.conformsTo, DCTERMS.Standard),
-    (DCTERMS.format, DCTERMS.MediaTypeOrExtent),
-    (DCAT.mediaType, DCTERMS.MediaType),
-    (DCAT.compressFormat, DCTERMS.MediaType),
-]
 # Facts of the vocabularies we use: SPDX's SHA-1, the HVD regulation, the
 # EU data-theme scheme, the ADMS licence types of our licence register.
 FACTS = [
@@ -145,8 +136,6 @@ def vocabulary_ontology() -> Graph:
             graph.add((concept, SKOS.prefLabel, Literal(term.label_en, lang="en")))
             if scheme:
                 graph.add((concept, SKOS.inScheme, URIRef(scheme)))
-    for predicate, cls in RANGES:
-        graph.add((predicate, RDFS.range, cls))
     for individual, cls in FACTS:
         graph.add((individual, RDF.type, cls))
     themes = URIRef("http://publications.europa.eu/resource/authority/data-theme")
@@ -158,6 +147,11 @@ def vocabulary_ontology() -> Graph:
         for licence_type in licence.licence_types:
             graph.add((URIRef(licence_type), RDF.type, SKOS.Concept))
             graph.add((URIRef(licence_type), SKOS.prefLabel, Literal(licence_type.rsplit("/", 1)[-1], lang="en")))
+    # The concepts are the vocabularies' individuals: pyshacl copies an
+    # ontology graph's classes and axioms into the data it validates, and its
+    # individuals only when they are declared owl:NamedIndividual.
+    for individual in set(graph.subjects(RDF.type, None)):
+        graph.add((individual, RDF.type, OWL.NamedIndividual))
     return graph
 
 
@@ -184,16 +178,15 @@ def validate(data: Graph, shapes: str = "all") -> list[Result]:
         if name == "se":
             _conforms, report, _text = pyshacl.validate(data, shacl_graph=se_shapes(), inference="none")
         else:
-            # The data and the ontology in one graph, with RDFS entailment.
-            combined = Graph()
-            for triple in data:
-                combined.add(triple)
-            # Only the concepts the document uses: the others are no part of it.
+            # Only the vocabularies' facts about what the document uses: the
+            # other concepts are no part of it. pyshacl mixes them into a copy.
             used = set(data.objects()) | set(data.predicates())
+            ontology = Graph()
             for triple in vocabulary_ontology():
                 if triple[0] in used:
-                    combined.add(triple)
-            _conforms, report, _text = pyshacl.validate(combined, shacl_graph=eu_shapes(), inference="rdfs")
+                    ontology.add(triple)
+            _conforms, report, _text = pyshacl.validate(data, shacl_graph=eu_shapes(), ont_graph=ontology,
+                                                        inference="none")
         results.extend(_results(name, report))
     return results
 

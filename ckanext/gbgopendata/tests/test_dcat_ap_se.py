@@ -212,7 +212,7 @@ def test_departments_are_one_publisher_described_once(app, city):
             assert body.count('rdf:about="http://dataportal.se/organisation/SE2120001355"') == 1
 
 
-def test_the_same_e_mail_is_the_same_contact(app, city):
+def test_the_same_contact_is_one_node_in_every_dataset(app, city):
     organization, sysadmin = city
     contact = {"name": "Kundservice", "email": "kundservice@trafikkontoret.goteborg.se"}
     for number in range(2):

@@ -9,7 +9,10 @@ everywhere that matters to Sveriges dataportal:
   provenance statements get URIs under their dataset's or contact's URI;
 - one publisher per organisationsnummer (agents.py), the department as
   dcterms:creator, contact points typed vcard:Organization/Individual with
-  a URI per e-mail address;
+  a URI per contact (a digest of all its properties);
+- what a link points at typed with the class DCAT-AP's range asks for
+  (foaf:Document, dct:Standard, dct:LicenseDocument, dct:MediaType…), as
+  stock ckanext-dcat does, so that it validates as a harvester receives it;
 - every text language-tagged, one literal per keyword and language;
 - formats in the EU style or DIGG's literal style (formats.py);
 - canonical licence URIs on every distribution, CC BY attribution, HVD
@@ -17,8 +20,10 @@ everywhere that matters to Sveriges dataportal:
 - nothing internal (classification, checklist, users) and no
   dcat:CatalogRecord.
 
-It only adds triples about its own dataset (and the shared agents, licences
-and places it names), never scans the graph, so serialising N datasets into
+It only adds triples about its own dataset (and the shared agents, licences,
+places, documents and standards it names, each described from that node's
+own facts alone, so that every dataset naming it says the same of it),
+never scans the graph, so serialising N datasets into
 one graph stays linear. Parsing (harvest-in) is in parse_dataset.
 """
 from __future__ import annotations
@@ -124,9 +129,31 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
         for lang, text in agents.texts(value).items():
             self.g.add((subject, predicate, Literal(text, lang=lang)))
 
-    def _uris(self, subject, predicate, values: Iterable[str]) -> None:
+    def _uris(self, subject, predicate, values: Iterable[str], cls: URIRef | None = None) -> None:
         for value in values:
-            self.g.add((subject, predicate, agents.iri(value)))
+            if cls is None:
+                self.g.add((subject, predicate, agents.iri(value)))
+            else:
+                agents.add_link(self.g, subject, predicate, value, cls)
+
+    def _place(self, subject, uri: str) -> None:
+        place = agents.add_link(self.g, subject, DCTERMS.spatial, uri, DCTERMS.Location)
+        term = get_vocabulary("spatial").get(uri)
+        if term is not None:
+            self.g.add((place, SKOS.prefLabel, Literal(term.label_sv, lang="sv")))
+            self.g.add((place, SKOS.prefLabel, Literal(term.label_en, lang="en")))
+
+    def _licence(self, subject, uri: str) -> None:
+        """The licence document, described from the register by its URI alone."""
+        licence = licenses.get_license(licenses.canonical_license_id(uri))
+        document = agents.add_link(self.g, subject, DCTERMS.license, licence.url if licence else uri,
+                                   DCTERMS.LicenseDocument)
+        if licence is None:
+            return
+        for licence_type in licence.licence_types:
+            self.g.add((document, DCTERMS.type, URIRef(licence_type)))
+        for lang in languages.LANGUAGES:
+            self.g.add((document, DCTERMS.title, Literal(licence.title(lang), lang=lang)))
 
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         g = self.g
@@ -157,10 +184,10 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
             if dataset_dict.get(key):
                 g.add((ref, predicate, agents.iri(dataset_dict[key])))
         self._uris(ref, DCTERMS.language, _list(dataset_dict.get("language")))
-        self._uris(ref, DCTERMS.conformsTo, _list(dataset_dict.get("conforms_to")))
-        self._uris(ref, FOAF.page, _list(dataset_dict.get("documentation")))
+        self._uris(ref, DCTERMS.conformsTo, _list(dataset_dict.get("conforms_to")), DCTERMS.Standard)
+        self._uris(ref, FOAF.page, _list(dataset_dict.get("documentation")), FOAF.Document)
         if dataset_dict.get("url"):
-            g.add((ref, DCAT.landingPage, agents.iri(dataset_dict["url"])))
+            agents.add_link(g, ref, DCAT.landingPage, dataset_dict["url"], FOAF.Document)
         if dataset_dict.get("version"):
             g.add((ref, DCAT.version, Literal(dataset_dict["version"])))
         for key, predicate in (("issued", DCTERMS.issued), ("modified", DCTERMS.modified)):
@@ -185,18 +212,10 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
             if end is not None:
                 g.add((period, DCAT.endDate, end))
 
-        places = get_vocabulary("spatial")
         for entry in dataset_dict.get("spatial_coverage") or []:
             uri = entry.get("uri") if isinstance(entry, dict) else None
-            if not uri:
-                continue
-            place = agents.iri(uri)
-            g.add((ref, DCTERMS.spatial, place))
-            g.add((place, RDF.type, DCTERMS.Location))
-            term = places.get(uri)
-            if term is not None:
-                g.add((place, SKOS.prefLabel, Literal(term.label_sv, lang="sv")))
-                g.add((place, SKOS.prefLabel, Literal(term.label_en, lang="en")))
+            if uri:
+                self._place(ref, uri)
 
         hvd = is_hvd(dataset_dict)
         if hvd:
@@ -235,24 +254,18 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
                 g.add((ref, DCTERMS.format, Literal(media_type)))
             else:
                 terms = formats.eu_terms(media_type)
-                g.add((ref, DCTERMS.format, URIRef(terms["format"])))
-                g.add((ref, DCAT.mediaType, URIRef(terms["media_type"])))
+                agents.add_link(g, ref, DCTERMS.format, terms["format"], DCTERMS.MediaTypeOrExtent)
+                agents.add_link(g, ref, DCAT.mediaType, terms["media_type"], DCTERMS.MediaType)
                 if "compress_format" in terms:
-                    g.add((ref, DCAT.compressFormat, URIRef(terms["compress_format"])))
+                    agents.add_link(g, ref, DCAT.compressFormat, terms["compress_format"], DCTERMS.MediaType)
 
         licence = licenses.effective_license(resource_dict, dataset_dict)
         if licence is not None:
-            document = URIRef(licence.url)
-            g.add((ref, DCTERMS.license, document))
-            g.add((document, RDF.type, DCTERMS.LicenseDocument))
-            for licence_type in licence.licence_types:
-                g.add((document, DCTERMS.type, URIRef(licence_type)))
-            for lang in languages.LANGUAGES:
-                g.add((document, DCTERMS.title, Literal(licence.title(lang), lang=lang)))
+            self._licence(ref, licence.url)
             if licence.attribution_required:
                 self._attribution(dataset_dict, dataset_ref, ref, licence)
         elif resource_dict.get("license"):
-            g.add((ref, DCTERMS.license, agents.iri(resource_dict["license"])))
+            self._licence(ref, resource_dict["license"])
 
         for key, predicate in (("availability", DCATAP.availability), ("status", ADMS.status)):
             if resource_dict.get(key):
@@ -266,7 +279,7 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
             g.add((checksum, RDF.type, SPDX.Checksum))
             g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha1))
             g.add((checksum, SPDX.checksumValue, Literal(resource_dict["hash"].lower(), datatype=XSD.hexBinary)))
-        self._uris(ref, DCTERMS.conformsTo, _list(resource_dict.get("conforms_to")))
+        self._uris(ref, DCTERMS.conformsTo, _list(resource_dict.get("conforms_to")), DCTERMS.Standard)
         if hvd and HVD_LEGISLATION in _list(resource_dict.get("applicable_legislation")):
             g.add((ref, DCATAP.applicableLegislation, URIRef(HVD_LEGISLATION)))
 
@@ -302,15 +315,13 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
         self._texts(catalog_ref, DCTERMS.description, settings.description)
         if settings.publisher_orgnr:
             g.add((catalog_ref, DCTERMS.publisher, agents.add_publisher(g, settings.publisher_orgnr)))
-        g.add((catalog_ref, DCTERMS.license, URIRef(CATALOGUE_LICENSE)))
-        g.add((URIRef(CATALOGUE_LICENSE), RDF.type, DCTERMS.LicenseDocument))
+        self._licence(catalog_ref, CATALOGUE_LICENSE)
         if settings.homepage:
-            g.add((catalog_ref, FOAF.homepage, URIRef(settings.homepage)))
+            agents.add_link(g, catalog_ref, FOAF.homepage, settings.homepage, FOAF.Document)
         self._uris(catalog_ref, DCTERMS.language, settings.languages)
         self._uris(catalog_ref, DCAT.themeTaxonomy, settings.theme_taxonomies)
         for uri in settings.spatial:
-            g.add((catalog_ref, DCTERMS.spatial, URIRef(uri)))
-            g.add((URIRef(uri), RDF.type, DCTERMS.Location))
+            self._place(catalog_ref, uri)
         # ckanext-dcat's own catalogue endpoints pass no dates: theirs is the
         # newest change of a dataset it may show (the same search for everyone).
         modified = catalog_dict.get("modified")
