@@ -340,7 +340,17 @@ def stock_change(created: dict[str, Any]) -> dict[str, Any]:
 
 # --- the run -----------------------------------------------------------------------------
 
+def rerender() -> None:
+    """`run.py --report`: the table and docs/performance.md again from the
+    last run's results.json (after a change of the report, not of the figures)."""
+    results = json.loads((BENCH_DIR / "results.json").read_text())
+    print(report.table(results))
+    report.write_markdown(results, ROOT / "docs" / "performance.md")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--report"]:
+        return rerender()
     sizes = [int(n) for n in os.environ.get("BENCH_N", "1000 10000").split()]
     started = time.monotonic()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)

@@ -145,8 +145,9 @@ CLONED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-def clone_rows(template_ids: list[str], first: int, last: int) -> None:
-    """Clones number first..last-1 of the templates (round robin) in SQL."""
+def clone_rows(template_ids: list[str], first: int, last: int) -> list[tuple]:
+    """Clones number first..last-1 of the templates (round robin) in SQL;
+    returns (template id, clone id, names, title tokens, resource ids) per clone."""
     import ckan.model as model
 
     connection = model.Session.connection()
