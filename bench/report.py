@@ -120,7 +120,7 @@ def why(results: dict[str, Any]) -> list[str]:
     c = f["catalogue"]
     notes = []
     if c["cold"]["ttfb"] > 0.5 * c["cold"]["total"] and c["cold"]["ttfb"] >= 0.1:
-        notes.append(f"Time to first byte is {c['cold']['ttfb'] / c['cold']['total']:.0%} of the whole fetch: the "
+        notes.append(f"Time to first byte is {c['cold']['ttfb'] / c['cold']['total']:.1%} of the whole fetch: the "
                      "document is built in full before its first byte is sent, not streamed.")
     if c["conditional"] is None:
         notes.append("The response has no ETag and no Last-Modified: a harvester cannot ask whether anything "
