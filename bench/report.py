@@ -90,6 +90,11 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
             out.append((str(n), f"package_{action} median, ours vs stock ({w['count']} each)",
                         f"{seconds(w[action])} vs {seconds(stock_writes[action])} = {ratio:.2f}×",
                         "≤ 1.2×" if target else "", verdict(ratio <= 1.2, f"{ratio - 1.2:.2f}×")))
+        checks = c["checks"]
+        out.append((str(n), "checked: package_search count / dcat:Dataset in the document"
+                    + (" / parsed by rdflib" if "datasets_parsed" in checks else ""),
+                    " / ".join(str(checks[k]) for k in ("package_search", "datasets_in_document", "datasets_parsed") if k in checks)
+                    + f" (package_show and page of {len(checks['samples'])} samples)", "", ""))
         s = f["seed"]
         out.append((str(n), "seeding (templates / SQL clones / Solr clones)",
                     f"{s['template_seconds']:.0f} / {s['sql_seconds']:.0f} / {s['solr_seconds']:.0f} s", "", ""))
