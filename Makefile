@@ -3,6 +3,7 @@
 #   make serve    install, start the stack, load demo data, serve on :5000
 #   make test     install, start the stack, run the whole test suite
 #   make stop     stop the stack
+#   make bench    the harvest benchmark (BENCH_N="1000 10000"), writes docs/performance.md
 #
 # CKAN_VERSION=2.11.6 selects the other supported CKAN; each version has its
 # own virtualenv under .venv/.
@@ -20,7 +21,7 @@ PYTEST_ARGS ?=
 export CKAN_PYTHON := $(PY)
 export PYTHON
 
-.PHONY: install i18n start stop status serve test demo i18n-extract clean
+.PHONY: install i18n start stop status serve test demo i18n-extract clean bench
 
 # --- installation ------------------------------------------------------------
 
@@ -72,6 +73,16 @@ demo: start $(PORTAL_INI)
 serve: demo
 	@echo "Portal: http://127.0.0.1:5000"
 	$(CKAN) -c $(PORTAL_INI) run --host 127.0.0.1 --port 5000 --disable-reloader --disable-debugger
+
+# --- benchmark ---------------------------------------------------------------------
+
+# Its own databases, Solr cores and configurations (in .stack/bench), so
+# the demo and the tests are untouched. PG_PORT, REDIS_PORT, SOLR_PORT and
+# STACK_DIR from the environment name the stack, as for stack/stack.sh.
+BENCH_N ?= 1000 10000
+
+bench: start
+	BENCH_N="$(BENCH_N)" $(PY) bench/run.py
 
 # --- tests ---------------------------------------------------------------------------
 
