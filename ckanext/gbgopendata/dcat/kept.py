@@ -31,7 +31,7 @@ import heapq
 import itertools
 import logging
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import sqlalchemy as sa
 from rdflib import Graph
@@ -165,51 +165,63 @@ def _stored(package_id: str) -> dict[str, Any] | None:
         return None
 
 
-def store(fragment: Fragment, built_stamp: str) -> None:
-    """Writes a fragment and its nodes in the current transaction."""
-    if fragment.nodes:
-        model.Session.execute(
-            insert(node_table)
-            .values([{"key": node.key, "subject": node.subject, "ntriples": node.ntriples, **node.texts}
-                     for node in fragment.nodes])
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
-    row = {
-        "package_id": fragment.package_id,
-        "source_modified": fragment.source_modified,
-        "stamp": built_stamp,
-        "meets_rule": fragment.meets_rule,
-        "uri": fragment.uri,
-        "digest": fragment.digest,
-        "nodes": [node.key for node in fragment.nodes],
-        **fragment.texts,
-        "built_at": gbg_model._now(),
-    }
-    statement = insert(fragment_table).values(row)
-    model.Session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["package_id"], set_={key: statement.excluded[key] for key in row if key != "package_id"}
-        )
-    )
+_STORE_NODE = insert(node_table).on_conflict_do_nothing(index_elements=["key"])
+_FRAGMENT_INSERT = insert(fragment_table)
+_STORE_FRAGMENT = _FRAGMENT_INSERT.on_conflict_do_update(
+    index_elements=["package_id"],
+    set_={column.name: _FRAGMENT_INSERT.excluded[column.name] for column in fragment_table.c if column.name != "package_id"},
+)
+
+
+def store(fragments: Sequence[Fragment], built_stamp: str) -> None:
+    """Writes fragments and their nodes in the current transaction (one
+    statement each for all nodes and all fragments)."""
+    if not fragments:
+        return
+    nodes = {node.key: node for fragment in fragments for node in fragment.nodes}
+    if nodes:
+        model.Session.execute(_STORE_NODE, [
+            {"key": node.key, "subject": node.subject, "ntriples": node.ntriples, **node.texts}
+            for node in sorted(nodes.values(), key=lambda node: node.key)
+        ])
+    now = gbg_model._now()
+    model.Session.execute(_STORE_FRAGMENT, [
+        {
+            "package_id": fragment.package_id,
+            "source_modified": fragment.source_modified,
+            "stamp": built_stamp,
+            "meets_rule": fragment.meets_rule,
+            "uri": fragment.uri,
+            "digest": fragment.digest,
+            "nodes": [node.key for node in fragment.nodes],
+            **fragment.texts,
+            "built_at": now,
+        }
+        for fragment in fragments
+    ])
 
 
 def rebuild(package_ids: Iterable[str], progress: Any = None) -> int:
     """Rebuilds and commits the fragments of these datasets (those that
-    still exist); returns how many were built."""
+    still exist), a hundred a transaction; returns how many were built."""
     assembler = catalogue.Assembler()
     built_stamp = stamp()
     built = 0
-    for number, package_id in enumerate(package_ids, 1):
+    batch: list[Fragment] = []
+    for package_id in package_ids:
         dataset_dict = _stored(package_id)
         if dataset_dict is not None:
-            store(build(dataset_dict, assembler), built_stamp)
-            built += 1
-        if number % 100 == 0:
+            batch.append(build(dataset_dict, assembler))
+        if len(batch) >= 100:
+            store(batch, built_stamp)
             model.Session.commit()
+            built += len(batch)
+            batch = []
         if progress is not None:
             progress.update(1)
+    store(batch, built_stamp)
     model.Session.commit()
-    return built
+    return built + len(batch)
 
 
 # --- membership ----------------------------------------------------------------------------
