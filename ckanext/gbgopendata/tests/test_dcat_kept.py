@@ -4,8 +4,6 @@ datasets change during a fetch, conditional requests, HEAD and gzip, jobs,
 the rebuild command, and the same bytes from every worker process."""
 from __future__ import annotations
 
-import dataclasses
-import datetime
 import gzip
 import os
 import signal
@@ -18,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from ckan import model
@@ -27,7 +25,7 @@ from ckan.lib import redis as ckan_redis
 from ckan.tests import factories, helpers
 
 from ckanext.gbgopendata import settings
-from ckanext.gbgopendata.dcat import catalogue, kept
+from ckanext.gbgopendata.dcat import kept
 from ckanext.gbgopendata.tests.dcat_fixtures import complete_dataset, minimal_dataset
 from ckanext.gbgopendata.tests.helpers import organization_fields
 
