@@ -7,7 +7,6 @@ import os
 import pathlib
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +15,9 @@ import urllib.request
 import ckan.lib.jobs as jobs
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata.tests.helpers import derived_ini
+from ckanext.gbgopendata.tests.helpers import derived_ini, free_port
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _until(condition, seconds: float, what: str, process: subprocess.Popen, log: pathlib.Path):
@@ -55,7 +48,7 @@ def _group_alive(pid: int) -> bool:
 
 
 def test_serve_prod_answers_runs_the_jobs_and_stops_as_one(tmp_path):
-    port = _free_port()
+    port = free_port()
     ini = derived_ini(tmp_path / "serve.ini", **{"ckan.site_url": f"http://127.0.0.1:{port}"})
     # Jobs earlier tests left in the test queue are not this worker's to run.
     jobs.get_queue().empty()
