@@ -70,9 +70,17 @@ demo: start $(PORTAL_INI)
 	$(CKAN) -c $(PORTAL_INI) db init
 	$(CKAN) -c $(PORTAL_INI) gbgopendata load-demo --admin-password-file .stack/admin-password
 
+# The web server with CKAN's background jobs worker beside it; both stop together.
 serve: demo
 	@echo "Portal: http://127.0.0.1:5000"
-	$(CKAN) -c $(PORTAL_INI) run --host 127.0.0.1 --port 5000 --disable-reloader --disable-debugger
+	stack/serve.sh dev $(PORTAL_INI)
+
+# The same portal under gunicorn (deploy/gunicorn.conf.py), WORKERS processes.
+WORKERS ?= 4
+.PHONY: serve-prod
+serve-prod: demo
+	@echo "Portal (gunicorn, $(WORKERS) workers): http://127.0.0.1:5000"
+	WORKERS=$(WORKERS) stack/serve.sh prod $(PORTAL_INI)
 
 # --- benchmark ---------------------------------------------------------------------
 

@@ -7,11 +7,16 @@
 #   stack.sh status   print each service's health; exit 1 if one is down
 #   stack.sh packages install the Debian packages the stack and the build need
 #
-# A service whose process is alive but does not answer its health check is
-# treated as crashed: it is stopped and started again, never silently reused.
+# Only a dead service is (re)started: no process, or its process gone. A
+# service whose process is alive but does not answer may just be slow (a loaded
+# machine, a long garbage collection) and may serve a running portal, so it is
+# never killed: `start` retries its health check for $STACK_WAIT seconds and
+# then fails, naming the process, and leaves it running.
 #
 # Environment: CKAN_PYTHON (python of the virtualenv that has CKAN installed;
-# Solr's schema comes from that CKAN), STACK_DIR, PG_PORT, REDIS_PORT, SOLR_PORT.
+# Solr's schema comes from that CKAN), STACK_DIR, PG_PORT, REDIS_PORT, SOLR_PORT,
+# STACK_WAIT (seconds to wait for a live service to answer, default 120),
+# STACK_HEALTH_TIMEOUT (seconds one health check may take, default 10).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +30,8 @@ CKAN_PYTHON=${CKAN_PYTHON:-$ROOT/.venv/ckan-2.12.0/bin/python}
 DB_USER=ckan_default
 DB_PASSWORD=pass
 DATABASES="ckan_default ckan_test"
+STACK_WAIT=${STACK_WAIT:-120}
+STACK_HEALTH_TIMEOUT=${STACK_HEALTH_TIMEOUT:-10}
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -58,6 +65,39 @@ ensure_packages() {
   command -v mvn >/dev/null || die "mvn not found (Maven is required)"
 }
 
+# --- telling slow from dead ---------------------------------------------------
+
+# The kernel's state letter of process $1 (R running, S sleeping, D in I/O,
+# T stopped, Z zombie); empty when there is no such process.
+proc_state() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1; }
+
+# True when process $1 exists, is not a zombie and is the program $2 (a pid
+# left in a stale pid file may belong to another program by now).
+process_alive() {
+  local state
+  [ -n "$1" ] || return 1
+  state=$(proc_state "$1")
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ] \
+    && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]
+}
+
+# Waits for the live process $2 (program $3) of service $1 until the health
+# check $4 passes. Returns 0 when it answers, 1 when the process died meanwhile (dead:
+# the caller starts it again); fails `start` when it stays alive and silent.
+await_answer() {
+  local name=$1 pid=$2 program=$3 healthy=$4 deadline=$((SECONDS + STACK_WAIT))
+  log "$name: process $pid is alive (state $(proc_state "$pid")) but does not answer; waiting up to $STACK_WAIT s"
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    process_alive "$pid" "$program" || { log "$name: process $pid exited"; return 1; }
+    if "$healthy"; then
+      log "$name: answers again (process $pid)"
+      return 0
+    fi
+    sleep 1
+  done
+  die "$name: process $pid (state $(proc_state "$pid")) is alive but has not answered for $STACK_WAIT s. It is not restarted: it may be slow and serving a running portal. Run start again later, or stop it (stack.sh stop, or kill $pid) if it is really hung."
+}
+
 # --- PostgreSQL -------------------------------------------------------------
 
 # PostgreSQL refuses to run as root and runs as the Debian 'postgres' user,
@@ -87,8 +127,11 @@ pg_data() {
 as_postgres() { runuser -u postgres -- "$@"; }
 
 pg_healthy() {
-  "$(pg_bindir)/pg_isready" -q -t 5 -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null
+  "$(pg_bindir)/pg_isready" -q -t "$STACK_HEALTH_TIMEOUT" -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null
 }
+
+# The postmaster's pid, from the data folder's postmaster.pid.
+pg_pid() { head -n 1 "$STACK_DIR/postgres/postmaster.pid" 2>/dev/null || true; }
 
 pg_psql() {
   as_postgres "$(pg_bindir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"
@@ -99,13 +142,17 @@ pg_start() {
   data=$(pg_data)
   bindir=$(pg_bindir)
   marker=$STACK_DIR/postgres.ready
-  if pg_healthy && [ -f "$marker" ]; then
-    log "PostgreSQL: running on 127.0.0.1:$PG_PORT"
-    return
-  fi
-  if as_postgres "$bindir/pg_ctl" -D "$data/" status >/dev/null 2>&1; then
-    log "PostgreSQL: process alive but not answering; restarting it"
-    as_postgres "$bindir/pg_ctl" -D "$data/" stop -m immediate -w >/dev/null 2>&1 || true
+  if process_alive "$(pg_pid)" postgres; then
+    if [ -f "$marker" ]; then
+      if pg_healthy || await_answer PostgreSQL "$(pg_pid)" postgres pg_healthy; then
+        log "PostgreSQL: running on 127.0.0.1:$PG_PORT"
+        return
+      fi
+    else
+      # No portal uses a cluster whose databases were never created.
+      log "PostgreSQL: an earlier initialisation did not finish; starting over"
+      as_postgres "$bindir/pg_ctl" -D "$data/" stop -m immediate -w >/dev/null 2>&1 || true
+    fi
   fi
   if [ ! -f "$data/PG_VERSION" ] || [ ! -f "$marker" ]; then
     # No marker means an earlier initialisation did not finish: start over.
@@ -148,8 +195,8 @@ pg_stop() {
 redis_pidfile() { echo "$STACK_DIR/redis/redis.pid"; }
 
 redis_healthy() {
-  # A hung server must count as unhealthy, not hang the check.
-  [ "$(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
+  # A stopped or hung server must not hang the check.
+  [ "$(timeout "$STACK_HEALTH_TIMEOUT" redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
 }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -158,7 +205,9 @@ kill_pidfile() {
   local pidfile=$1 pid
   pid_alive "$pidfile" || { rm -f "$pidfile"; return 0; }
   pid=$(cat "$pidfile")
+  # CONT: a stopped process acts on TERM only once it runs again.
   kill "$pid" 2>/dev/null || true
+  kill -CONT "$pid" 2>/dev/null || true
   for _ in $(seq 1 100); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
@@ -170,14 +219,12 @@ kill_pidfile() {
 redis_start() {
   local pidfile
   pidfile=$(redis_pidfile)
-  if pid_alive "$pidfile" && redis_healthy; then
+  if process_alive "$(cat "$pidfile" 2>/dev/null)" redis-server \
+     && { redis_healthy || await_answer Redis "$(cat "$pidfile")" redis-server redis_healthy; }; then
     log "Redis: running on 127.0.0.1:$REDIS_PORT"
     return
   fi
-  if pid_alive "$pidfile"; then
-    log "Redis: process alive but not answering; restarting it"
-  fi
-  kill_pidfile "$pidfile"
+  rm -f "$pidfile"
   mkdir -p "$STACK_DIR/redis"
   log "Redis: starting on 127.0.0.1:$REDIS_PORT"
   redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" \
@@ -208,9 +255,9 @@ solr_url() { echo "http://127.0.0.1:$SOLR_PORT/solr"; }
 
 solr_healthy() {
   local core
-  curl -fsS --max-time 10 "$(solr_url)/admin/info/system?wt=json" 2>/dev/null | grep -q "\"solr-spec-version\":\"$SOLR_VERSION\"" || return 1
+  curl -fsS --max-time "$STACK_HEALTH_TIMEOUT" "$(solr_url)/admin/info/system?wt=json" 2>/dev/null | grep -q "\"solr-spec-version\":\"$SOLR_VERSION\"" || return 1
   for core in $SOLR_CORES; do
-    curl -fsS --max-time 10 "$(solr_url)/$core/admin/ping?wt=json" 2>/dev/null | grep -q '"status":"OK"' || return 1
+    curl -fsS --max-time "$STACK_HEALTH_TIMEOUT" "$(solr_url)/$core/admin/ping?wt=json" 2>/dev/null | grep -q '"status":"OK"' || return 1
   done
 }
 
@@ -261,18 +308,19 @@ solr_schema_current() {
 }
 
 solr_start() {
-  if pid_alive "$SOLR_PIDFILE" && solr_healthy; then
+  if process_alive "$(cat "$SOLR_PIDFILE" 2>/dev/null)" java \
+     && { solr_healthy || await_answer Solr "$(cat "$SOLR_PIDFILE")" java solr_healthy; }; then
     if solr_schema_current; then
       log "Solr: running on $(solr_url)"
       return
     fi
+    # Asked for explicitly: the other CKAN version needs its own schema.
     log "Solr: the installed CKAN ships another schema; restarting Solr with it"
-  elif pid_alive "$SOLR_PIDFILE"; then
-    log "Solr: process alive but not healthy; restarting it"
-  elif curl -fsS --max-time 10 -o /dev/null "$(solr_url)/admin/info/system" 2>/dev/null; then
+    kill_pidfile "$SOLR_PIDFILE"
+  elif curl -fsS --max-time "$STACK_HEALTH_TIMEOUT" -o /dev/null "$(solr_url)/admin/info/system" 2>/dev/null; then
     die "port $SOLR_PORT answers but is not this stack's Solr; stop that server first"
   fi
-  kill_pidfile "$SOLR_PIDFILE"
+  rm -f "$SOLR_PIDFILE"
   mkdir -p "$STACK_DIR/solr"
   solr_build
   solr_layout
@@ -307,11 +355,25 @@ solr_stop() {
 
 # --- commands ---------------------------------------------------------------
 
+# One status line: up, SILENT (alive, not answering: slow, stopped or hung) or DOWN.
+service_status() {
+  local name=$1 healthy=$2 pid=$3 program=$4 where=$5
+  if "$healthy"; then
+    printf '%-11s up     %s\n' "$name" "$where"
+  elif process_alive "$pid" "$program"; then
+    printf '%-11s SILENT process %s alive (state %s), not answering\n' "$name" "$pid" "$(proc_state "$pid")"
+    return 1
+  else
+    printf '%-11s DOWN\n' "$name"
+    return 1
+  fi
+}
+
 status() {
   local down=0
-  if pg_healthy; then echo "postgresql  up    127.0.0.1:$PG_PORT"; else echo "postgresql  DOWN"; down=1; fi
-  if redis_healthy; then echo "redis       up    127.0.0.1:$REDIS_PORT"; else echo "redis       DOWN"; down=1; fi
-  if solr_healthy; then echo "solr        up    $(solr_url) ($SOLR_VERSION)"; else echo "solr        DOWN"; down=1; fi
+  service_status postgresql pg_healthy "$(pg_pid)" postgres "127.0.0.1:$PG_PORT" || down=1
+  service_status redis redis_healthy "$(cat "$(redis_pidfile)" 2>/dev/null)" redis-server "127.0.0.1:$REDIS_PORT" || down=1
+  service_status solr solr_healthy "$(cat "$SOLR_PIDFILE" 2>/dev/null)" java "$(solr_url) ($SOLR_VERSION)" || down=1
   return $down
 }
 

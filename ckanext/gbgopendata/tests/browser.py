@@ -94,7 +94,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -107,7 +106,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from ckanext.gbgopendata.tests.helpers import derived_ini_text, organization_member
+from ckanext.gbgopendata.tests.helpers import derived_ini_text, free_port, organization_member
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -145,12 +144,6 @@ class Request:
 # --- the server ---------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _derived_ini(original: Path, site_url: str, settings: dict[str, str] | None = None) -> str:
     # werkzeug at INFO writes the access lines the 500 check reads.
     return "# Written by ckanext/gbgopendata/tests/browser.py for the browser tests' server.\n" + derived_ini_text(
@@ -183,7 +176,7 @@ class LiveServer:
             raise RuntimeError(f"the CKAN server exited ({self._process.returncode}); see {self.log_path}")
         started = time.monotonic()
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.derived_ini_path.write_text(_derived_ini(self.ini, self.url, self.settings), "utf-8")
         ckan = Path(sys.executable).parent / "ckan"

@@ -86,6 +86,15 @@ def derived_ini_text(original: Any, settings: dict[str, str], loggers_at_info: t
     return "\n".join(lines) + "\n\n" + "\n".join(logging) + "\n"
 
 
+def free_port() -> int:
+    """A loopback port no one listens on, for a server a test starts."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def derived_ini(path: Any, **settings: str) -> Any:
     """A config file at `path` that is the test run's configuration with
     `settings` changed (for a CLI command or a process of its own, which read

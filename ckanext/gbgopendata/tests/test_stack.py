@@ -5,6 +5,14 @@ Each test here fails when its service is down; none of them is mocked.
 from __future__ import annotations
 
 import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -18,6 +26,102 @@ from ckan.plugins import toolkit
 from ckan.tests import factories, helpers
 
 from ckanext.gbgopendata.tests.helpers import dataset_fields
+
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+
+
+def _port(url: str) -> int:
+    return urllib.parse.urlsplit(url).port
+
+
+def _stack_env() -> dict:
+    """stack.sh's environment for the stack these tests run against: the
+    repository's .stack and the ports of the test configuration."""
+    return {
+        **os.environ,
+        "STACK_DIR": str(ROOT / ".stack"),
+        "PG_PORT": str(_port(toolkit.config["sqlalchemy.url"])),
+        "REDIS_PORT": str(_port(toolkit.config["ckan.redis.url"])),
+        "SOLR_PORT": str(_port(toolkit.config["solr_url"])),
+        "CKAN_PYTHON": sys.executable,
+        # Short single checks, so that a stopped service costs seconds.
+        "STACK_HEALTH_TIMEOUT": "1",
+    }
+
+
+# Where each service's process id is kept, and the program it must be.
+SERVICE_PIDS = {
+    "postgresql": ("postgres/postmaster.pid", "postgres"),
+    "redis": ("redis/redis.pid", "redis-server"),
+    "solr": ("solr/solr.pid", "java"),
+}
+
+
+def _service_pid(service: str) -> int:
+    pidfile, program = SERVICE_PIDS[service]
+    pid = int((ROOT / ".stack" / pidfile).read_text().split()[0])
+    assert pathlib.Path(f"/proc/{pid}/comm").read_text().strip() == program
+    return pid
+
+
+def _process_state(pid: int) -> str:
+    return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def _stack_start(wait_seconds: int) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(ROOT / "stack" / "stack.sh"), "start"],
+        env={**_stack_env(), "STACK_WAIT": str(wait_seconds)},
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def _await_stack_healthy():
+    for _ in range(60):
+        status = subprocess.run([str(ROOT / "stack" / "stack.sh"), "status"], env=_stack_env(), capture_output=True)
+        if status.returncode == 0:
+            return
+        time.sleep(0.5)
+    pytest.fail("the stack did not answer again after SIGCONT")
+
+
+def test_a_slow_solr_is_waited_for_not_restarted():
+    # SIGSTOP makes the tests' own Solr slow for a few seconds, like a loaded
+    # machine does; `start` must reuse it, as a running portal depends on it.
+    pid = _service_pid("solr")
+    resume = threading.Timer(3, os.kill, (pid, signal.SIGCONT))
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        resume.start()
+        started = _stack_start(wait_seconds=30)
+    finally:
+        resume.cancel()
+        os.kill(pid, signal.SIGCONT)
+        _await_stack_healthy()
+
+    assert started.returncode == 0, started.stderr
+    assert f"Solr: process {pid} is alive (state T) but does not answer" in started.stderr
+    assert f"Solr: answers again (process {pid})" in started.stderr
+    assert _service_pid("solr") == pid
+
+
+@pytest.mark.parametrize(("service", "name"), [("postgresql", "PostgreSQL"), ("redis", "Redis"), ("solr", "Solr")])
+def test_a_silent_service_fails_start_loudly_and_keeps_running(service, name):
+    pid = _service_pid(service)
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        started = _stack_start(wait_seconds=2)
+        state_after = _process_state(pid)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        _await_stack_healthy()
+
+    assert started.returncode == 1
+    assert f"ERROR: {name}: process {pid} (state T) is alive but has not answered for 2 s" in started.stderr
+    assert "It is not restarted" in started.stderr
+    assert state_after == "T"
+    assert _service_pid(service) == pid
 
 
 def _solr_system_info() -> dict:
