@@ -88,10 +88,14 @@ def _by_subject(triples: Iterable[tuple]) -> dict:
     subjects: dict = {}
     for s, p, o in triples:
         subjects.setdefault(s, []).append((p, o))
-    for predicates in subjects.values():
-        # rdf:type first, then a stable order, so equal input gives equal output.
-        predicates.sort(key=lambda po: (po[0] != RDF.type, str(po[0]), str(o_key(po[1]))))
-    return subjects
+    # Subjects in URI order, each with rdf:type first and then a stable
+    # order: equal triples give equal bytes in every process (rdflib's store
+    # iterates in hash order), so a rebuild of an unchanged dataset keeps its
+    # digest and the document its ETag.
+    ordered = {}
+    for subject in sorted(subjects, key=str):
+        ordered[subject] = sorted(subjects[subject], key=lambda po: (po[0] != RDF.type, str(po[0]), str(o_key(po[1]))))
+    return ordered
 
 
 def o_key(obj) -> str:

@@ -41,8 +41,8 @@ def validate(url: str | None, file_: Path | None, shapes: str) -> None:
         else:
             flask_app = click.get_current_context().meta["flask_app"]
             with flask_app.test_request_context():
-                kept.refresh()
-                text = "".join(kept.Snapshot().document("xml"))
+                snapshot, _ = kept.current_snapshot()
+                text = b"".join(snapshot.document("xml")).decode("utf-8")
             content_type, name = "application/rdf+xml", "datasets/dcat"
         graph = shacl.parse_document(text, content_type, name)
         results = shacl.validate(graph, shapes)

@@ -36,7 +36,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import sqlalchemy as sa
 from rdflib import Graph
 from rdflib.plugins.serializers.nt import _nt_row  # rdflib's N-Triples line (tests/test_dcat_kept.py)
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
 from ckan import model
 from ckan.plugins import toolkit
@@ -51,12 +51,12 @@ log = logging.getLogger(__name__)
 
 # Raise when the profile's output changes: every fragment is rebuilt (in the
 # background; the old ones are served until then).
-PROFILE_VERSION = "2026-12-03.2"
+PROFILE_VERSION = "2026-12-03.3"
 FORMATS = ("xml", "ttl", "jsonld")
 # Stale members rebuilt within a request before the document is read; more
 # than this (a bulk change no job has caught up with) are left to a job.
 INLINE_REBUILD_LIMIT = 200
-FETCH_SIZE = 200  # fragments per round trip while streaming
+FETCH_SIZE = 500  # fragments per round trip while streaming (about 4 MB)
 
 fragment_table = gbg_model.dcat_fragment
 node_table = gbg_model.dcat_node
@@ -287,9 +287,9 @@ def all_candidates() -> list[str]:
 
 
 def refresh() -> bool:
-    """Before a document is read: members' fragments made current. True
-    when a background rebuild is needed (fragments built with an older
-    stamp, or more stale ones than a request rebuilds)."""
+    """Members' fragments made current (those missing or older than their
+    dataset). True when more were stale than a request rebuilds: a
+    background job rebuilds the rest."""
     stale = stale_candidates(limit=INLINE_REBUILD_LIMIT + 1)
     too_many = len(stale) > INLINE_REBUILD_LIMIT
     if too_many:
@@ -298,14 +298,21 @@ def refresh() -> bool:
         stale = stale[:INLINE_REBUILD_LIMIT]
     if stale:
         rebuild(stale)
-    current = stamp()
-    outdated = model.Session.execute(
-        sa.select(sa.func.count()).select_from(fragment_table).where(
-            fragment_table.c.stamp != current, fragment_table.c.package_id.in_(_members())
-        )
-    ).scalar()
-    model.Session.commit()
-    return too_many or bool(outdated)
+    return too_many
+
+
+def current_snapshot() -> tuple["Snapshot", bool]:
+    """A snapshot of the catalogue whose members' fragments are current
+    (rebuilt first if one is stale: usually none is, and the state's one
+    query says so), and whether a background rebuild is needed (fragments
+    of another stamp, or too many stale ones)."""
+    snapshot = Snapshot()
+    needs_job = False
+    if snapshot.state.stale:
+        snapshot.close()
+        needs_job = refresh()
+        snapshot = Snapshot()
+    return snapshot, needs_job or bool(snapshot.state.outdated)
 
 
 def refresh_outdated() -> int:
@@ -358,32 +365,43 @@ class State:
     etag: str  # format-independent
     issued: datetime.datetime | None
     modified: datetime.datetime | None
+    stale: int  # candidates whose fragment is missing or older than the dataset
+    outdated: int  # members whose fragment another stamp built
 
 
 def _state(connection: sa.engine.Connection) -> State:
+    """One pass over the candidates: the members' digest and dates, and how
+    many fragments are stale or outdated."""
     package = model.package_table
-    members = (
+    fragment = fragment_table
+    rows = (
         sa.select(
-            fragment_table.c.package_id, fragment_table.c.digest, package.c.name,
-            package.c.metadata_created, package.c.metadata_modified,
+            package.c.id, package.c.name, package.c.metadata_created, package.c.metadata_modified,
+            fragment.c.digest, sa.func.coalesce(fragment.c.meets_rule, False).label("member"),
+            sa.or_(fragment.c.package_id.is_(None),
+                   fragment.c.source_modified.is_distinct_from(package.c.metadata_modified)).label("stale"),
+            (fragment.c.stamp != stamp()).label("outdated"),
         )
-        .select_from(package.join(fragment_table, fragment_table.c.package_id == package.c.id))
-        .where(candidates(), fragment_table.c.meets_rule)
+        .select_from(package.outerjoin(fragment, fragment.c.package_id == package.c.id))
+        .where(candidates())
         .subquery()
     )
+    member = rows.c.member
     row = connection.execute(
         sa.select(
-            sa.func.count(),
+            sa.func.count().filter(member),
             sa.func.md5(sa.func.coalesce(sa.func.string_agg(
-                members.c.package_id + ":" + members.c.digest, sa.literal_column("',' ORDER BY name")
-            ), "")),
-            sa.func.min(members.c.metadata_created),
-            sa.func.max(members.c.metadata_modified),
+                rows.c.id + ":" + rows.c.digest, aggregate_order_by(sa.literal_column("','"), rows.c.name)
+            ).filter(member), "")),
+            sa.func.min(rows.c.metadata_created).filter(member),
+            sa.func.max(rows.c.metadata_modified).filter(member),
+            sa.func.count().filter(rows.c.stale),
+            sa.func.count().filter(sa.and_(member, rows.c.outdated)),
         )
     ).one()
-    count, digest, issued, modified = row
+    count, digest, issued, modified, stale, outdated = row
     etag = hashlib.sha1(f"{header_stamp()}|{count}|{digest}|{issued}|{modified}".encode()).hexdigest()
-    return State(count=count, etag=etag, issued=issued, modified=modified)
+    return State(count=count, etag=etag, issued=issued, modified=modified, stale=stale, outdated=outdated)
 
 
 def last_modified(etag: str) -> datetime.datetime:
@@ -415,6 +433,10 @@ class Snapshot:
         self.connection = model.meta.engine.connect().execution_options(isolation_level="REPEATABLE READ")
         self.transaction = self.connection.begin()
         try:
+            # Every read here covers the whole catalogue: a hash join is the
+            # plan (the planner cannot estimate the JSONB confidentiality
+            # test and would loop over an index 10,000 times).
+            self.connection.execute(sa.text("SET LOCAL enable_nestloop = off"))
             self.state = _state(self.connection)
         except Exception:
             self.close()
@@ -426,21 +448,25 @@ class Snapshot:
         finally:
             self.connection.close()
 
-    def document(self, fmt: str) -> Iterator[str]:
-        """The document, piece by piece; closes the snapshot at the end."""
+    def document(self, fmt: str) -> Iterator[bytes]:
+        """The document in UTF-8, piece by piece; closes the snapshot at the end."""
         try:
             yield from self._document(fmt)
         finally:
             self.close()
 
-    def _document(self, fmt: str) -> Iterator[str]:
+    def _document(self, fmt: str) -> Iterator[bytes]:
         package = model.package_table
-        query = (
-            sa.select(fragment_table.c.uri, fragment_table.c.nodes, fragment_table.c[fmt])
+        # Sorted with the texts still TOASTed (the sort moves pointers, not
+        # 85 MB); a text is read only as it is sent.
+        members = (
+            sa.select(fragment_table.c.uri, fragment_table.c.nodes, fragment_table.c[fmt].label("text"))
             .select_from(package.join(fragment_table, fragment_table.c.package_id == package.c.id))
             .where(candidates(), fragment_table.c.meets_rule)
             .order_by(package.c.name)
+            .subquery()
         )
+        query = sa.select(members.c.uri, members.c.nodes, members.c.text)
         result = self.connection.execution_options(stream_results=True, yield_per=FETCH_SIZE).execute(query)
 
         def named_nodes(keys: list[str]) -> Iterator[tuple[str, str, str]]:
@@ -463,11 +489,11 @@ def assemble(
     named_nodes: Any,
     issued: datetime.datetime | None,
     modified: datetime.datetime | None,
-) -> Iterator[str]:
-    """The document from batches of members (uri, node keys, fragment text),
-    then the catalogue's description and the nodes the members name
-    (`named_nodes(keys)`: (subject, ntriples, text), ordered by subject),
-    each subject once."""
+) -> Iterator[bytes]:
+    """The document in UTF-8 from batches of members (uri, node keys,
+    fragment text), then the catalogue's description and the nodes the
+    members name (`named_nodes(keys)`: (subject, ntriples, text), ordered
+    by subject), each subject once."""
     from rdflib import URIRef
     from rdflib.namespace import DCAT
 
@@ -477,16 +503,18 @@ def assemble(
     uris: list[str] = []
     first = True
 
-    def joined(texts: Iterable[str]) -> str:
+    def joined(texts: Iterable[str]) -> bytes:
         nonlocal first
         pieces = []
         for text in texts:
             if text:
-                pieces.append(text if first else separator + text)
+                if not first:
+                    pieces.append(separator)
+                pieces.append(text)
                 first = False
-        return "".join(pieces)
+        return "".join(pieces).encode("utf-8")
 
-    yield writer.header()
+    yield writer.header().encode("utf-8")
     for batch in batches:
         texts = []
         for uri, nodes, text in batch:
@@ -498,9 +526,10 @@ def assemble(
         "issued": issued.isoformat() if issued else None,
         "modified": modified.isoformat() if modified else None,
     })
-    for uri in uris:
-        graph.add((catalogue_ref, DCAT.dataset, URIRef(uri)))
     own, shared = catalogue.split(catalogue_ref, graph)
+    # the links to the datasets written as triples, past rdflib's graph
+    # (10,000 additions to it cost more than writing them)
+    own.extend((catalogue_ref, DCAT.dataset, URIRef(uri)) for uri in uris)
     yield joined([writer.fragment(own)])
     own_nodes = {}
     for node in nodes_of(shared, _writers()):
@@ -514,10 +543,10 @@ def assemble(
         else:  # one subject described in several ways: their union
             triples = Graph().parse(data="".join(variant[1] for variant in group), format="nt")
             yield joined([writer.fragment(triples)])
-    yield writer.footer()
+    yield writer.footer().encode("utf-8")
 
 
-def standalone(fmt: str, datasets: Iterable[dict[str, Any]]) -> Iterator[str]:
+def standalone(fmt: str, datasets: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     """A document of these datasets built in memory, none kept (for a
     dataset that is no dataset of the portal: tests, validation)."""
     fragments = [build(dataset) for dataset in datasets]

@@ -169,7 +169,7 @@ def test_an_address_no_iri_may_hold_is_encoded_not_an_error(app, fmt, parser):
                "url": "https://goteborg.se/gammal sida<1>",
                "resources": [{"id": "r1", "url": "https://goteborg.se/fil med mellanslag.csv", "format": "text/csv"}]}
     with app.flask_app.test_request_context():
-        text = "".join(kept.standalone(fmt, [dataset]))
+        text = b"".join(kept.standalone(fmt, [dataset])).decode("utf-8")
     graph = Graph().parse(data=text, format=parser)
     ref = URIRef(f"{SITE}/dataset/{dataset['id']}")
     assert graph.value(ref, DCAT.landingPage) == URIRef("https://goteborg.se/gammal%20sida%3C1%3E")

@@ -275,7 +275,7 @@ def test_a_fetch_running_while_datasets_change_is_one_moment_of_the_catalogue(ap
         act("package_patch", id=private["id"], private=False)
         act("package_patch", id=shown[2]["id"], private=True)
         act("package_patch", id=shown[1]["id"], title_translated={"sv": "Ändrad under hämtningen", "en": "Changed"})
-        text += "".join(pieces)
+        text = (text + b"".join(pieces)).decode("utf-8")
     graph = Graph().parse(data=text, format="turtle")
     assert _datasets(graph) == _ids(*shown)
     assert "Ändrad under hämtningen" not in text
@@ -434,3 +434,26 @@ def test_two_worker_processes_serve_the_same_bytes(app, catalogue_world, ckan_co
     assert len({answer[1] for answer in answers}) == 1
     assert {answer[2] for answer in answers} == {None}
     assert _datasets(Graph().parse(data=answers[0][0].decode(), format="xml")) == _datasets(_graph(expected))
+
+
+def test_a_rebuild_of_an_unchanged_dataset_gives_the_same_bytes_in_any_process(app, catalogue_world, ckan_config):
+    """The fragment's bytes do not depend on the process's hash seed: a
+    rebuild elsewhere keeps the digest, so the ETag does not move."""
+    dataset = catalogue_world["shown"][0]
+    script = (
+        "import sys, hashlib\n"
+        "from ckan.cli import CKANConfigLoader\n"
+        "from ckan.config.middleware import make_app\n"
+        "app = make_app(CKANConfigLoader(sys.argv[1]).get_config())\n"
+        "with app._wsgi_app.test_request_context():\n"
+        "    from ckanext.gbgopendata.dcat import kept\n"
+        "    fragment = kept.build(kept._stored(sys.argv[2]))\n"
+        "    print(fragment.digest)\n"
+    )
+    ini = str(ckan_config["__file__"])
+    digests = {
+        subprocess.run([sys.executable, "-c", script, ini, dataset["id"]], env=dict(os.environ, PYTHONHASHSEED=seed),
+                       capture_output=True, text=True, check=True).stdout.split()[-1]
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1

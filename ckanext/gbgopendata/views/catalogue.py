@@ -56,20 +56,24 @@ def _wants_gzip() -> bool:
     return request.accept_encodings["gzip"] > 0
 
 
-def _encoded(pieces: Iterator[str], gzip: bool) -> Iterator[bytes]:
-    """UTF-8 bytes in chunks of about CHUNK, gzipped if asked."""
+def _encoded(pieces: Iterator[bytes], gzip: bool) -> Iterator[bytes]:
+    """The document in chunks of about CHUNK (the first, the header, at
+    once: the harvester's first byte does not wait for the fragments),
+    gzipped if asked."""
     compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if gzip else None
     buffer: list[bytes] = []
     size = 0
+    first = True
     try:
         for piece in pieces:
-            data = piece.encode("utf-8")
-            buffer.append(data)
-            size += len(data)
-            if size >= CHUNK:
+            buffer.append(piece)
+            size += len(piece)
+            if size >= CHUNK or first:
                 chunk = b"".join(buffer)
                 buffer, size = [], 0
-                chunk = compressor.compress(chunk) if compressor else chunk
+                if compressor:
+                    chunk = compressor.compress(chunk) + (compressor.flush(zlib.Z_SYNC_FLUSH) if first else b"")
+                first = False
                 if chunk:
                     yield chunk
         chunk = b"".join(buffer)
@@ -94,9 +98,9 @@ def datasets_dcat():
     fmt, refusal = negotiated_format()
     if refusal is not None:
         return refusal
-    if kept.refresh():
+    snapshot, needs_job = kept.current_snapshot()
+    if needs_job:
         jobs.enqueue_catalogue_refresh()
-    snapshot = kept.Snapshot()
     gzip = _wants_gzip()
     # A strong validator per representation: the syntax and the coding.
     etag = f"{snapshot.state.etag[:32]}-{fmt}" + ("-gzip" if gzip else "")
