@@ -453,6 +453,9 @@ def test_the_migration_creates_the_checklist_tables_on_a_fresh_database(clean_db
     with engine.begin() as connection:
         connection.execute(sa.text("DROP TABLE gbgopendata_checklist_event"))
         connection.execute(sa.text("DROP TABLE gbgopendata_checklist_confirmation"))
+        # and without what later migrations made (the kept catalogue)
+        for table in ("gbgopendata_dcat_fragment", "gbgopendata_dcat_node", "gbgopendata_dcat_document"):
+            connection.execute(sa.text(f"DROP TABLE {table}"))
     # the portal as it was before the checklist: at the first migration
     with engine.begin() as connection:
         connection.execute(sa.text("UPDATE gbgopendata_alembic_version SET version_num = '0001_classification_change'"))
@@ -460,7 +463,8 @@ def test_the_migration_creates_the_checklist_tables_on_a_fresh_database(clean_db
     assert result.exit_code == 0, result.output
     with engine.begin() as connection:
         tables = sa.inspect(connection).get_table_names()
-    assert {"gbgopendata_checklist_event", "gbgopendata_checklist_confirmation"} <= set(tables)
+    assert {"gbgopendata_checklist_event", "gbgopendata_checklist_confirmation", "gbgopendata_dcat_fragment",
+            "gbgopendata_dcat_node", "gbgopendata_dcat_document"} <= set(tables)
 
 
 # --- moving between organisations, and datasets left half-created ---------------------------
