@@ -252,15 +252,6 @@ def candidates() -> Any:
     )
 
 
-def _members() -> Any:
-    package = model.package_table
-    return (
-        sa.select(package.c.id)
-        .select_from(package.join(fragment_table, fragment_table.c.package_id == package.c.id))
-        .where(candidates(), fragment_table.c.meets_rule)
-    )
-
-
 def stale_candidates(limit: int | None = None) -> list[str]:
     """Candidates whose fragment is missing or older than the dataset."""
     package = model.package_table
