@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from ckan import model
 
@@ -258,4 +259,40 @@ dcat_document = sa.Table(
     sa.Column("name", sa.UnicodeText, primary_key=True),
     sa.Column("etag", sa.UnicodeText, nullable=False),
     sa.Column("since", sa.DateTime, nullable=False),
+)
+
+# Each dataset's metadata quality (quality/kept.py): both variants' scores
+# and the indicators behind them, built from the dataset's DCAT-AP-SE graph
+# and the link checks of its URLs; stale when the dataset, the stamp or a
+# link check of one of its URLs is newer.
+quality = sa.Table(
+    "gbgopendata_quality",
+    metadata,
+    sa.Column("package_id", sa.UnicodeText, sa.ForeignKey("package.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("source_modified", sa.DateTime, nullable=True),
+    sa.Column("stamp", sa.UnicodeText, nullable=False),
+    sa.Column("eu_total", sa.Integer, nullable=False),
+    sa.Column("se_total", sa.Integer, nullable=False),
+    sa.Column("eu_rating", sa.UnicodeText, nullable=False),
+    sa.Column("se_rating", sa.UnicodeText, nullable=False),
+    sa.Column("result", postgresql.JSONB, nullable=False),
+    sa.Column("urls", sa.ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("built_at", sa.DateTime, nullable=False),
+)
+
+# The last check of each URL a distribution names (quality/links.py).
+link_check = sa.Table(
+    "gbgopendata_link_check",
+    metadata,
+    sa.Column("url", sa.UnicodeText, primary_key=True),
+    sa.Column("host", sa.UnicodeText, nullable=False, index=True),
+    sa.Column("ok", sa.Boolean, nullable=True),
+    sa.Column("status", sa.Integer, nullable=True),
+    sa.Column("outcome", sa.UnicodeText, nullable=True),
+    sa.Column("method", sa.UnicodeText, nullable=True),
+    sa.Column("final_url", sa.UnicodeText, nullable=True),
+    sa.Column("error", sa.UnicodeText, nullable=True),
+    sa.Column("elapsed_ms", sa.Integer, nullable=True),
+    sa.Column("requested_at", sa.DateTime, nullable=True),
+    sa.Column("checked_at", sa.DateTime, nullable=True, index=True),
 )

@@ -103,13 +103,15 @@ LAYERS = [
               "checklist.definition", "dcat.formats"]),
     # the decision: pure functions of a dataset and its facts
     # (and which checklist is in force: checklist/__init__'s current(), checklist/in_force)
-    ("decision", ["rule", "checklist", "checklist.automatic", "checklist.in_force", "assessment"]),
+    ("decision", ["rule", "checklist", "checklist.automatic", "checklist.in_force", "assessment",
+                  "quality.indicators", "quality.scoring"]),
     # CKAN's paths: actions, auth, validators, the save, the reads
-    ("logic", ["logic", "search", "presentation", "avatars", "model", "dcat", "csrf", "jobs"]),
+    ("logic", ["logic", "search", "presentation", "avatars", "model", "dcat", "csrf", "jobs", "quality"]),
     # what people and harvesters reach: pages, helpers, middleware, CLI, the plugin
     ("surface", ["views", "helpers", "classification_helpers", "middleware", "cli", "theme", "plugin"]),
 ]
-PURE = ["ckanext.gbgopendata.assessment", "ckanext.gbgopendata.rule", "ckanext.gbgopendata.checklist.automatic"]
+PURE = ["ckanext.gbgopendata.assessment", "ckanext.gbgopendata.rule", "ckanext.gbgopendata.checklist.automatic",
+        "ckanext.gbgopendata.quality.scoring", "ckanext.gbgopendata.quality.indicators"]
 
 
 def _layer(module: str) -> int:

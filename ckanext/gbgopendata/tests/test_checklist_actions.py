@@ -453,8 +453,9 @@ def test_the_migration_creates_the_checklist_tables_on_a_fresh_database(clean_db
     with engine.begin() as connection:
         connection.execute(sa.text("DROP TABLE gbgopendata_checklist_event"))
         connection.execute(sa.text("DROP TABLE gbgopendata_checklist_confirmation"))
-        # and without what later migrations made (the kept catalogue)
-        for table in ("gbgopendata_dcat_fragment", "gbgopendata_dcat_node", "gbgopendata_dcat_document"):
+        # and without what later migrations made (the kept catalogue, the quality)
+        for table in ("gbgopendata_dcat_fragment", "gbgopendata_dcat_node", "gbgopendata_dcat_document",
+                      "gbgopendata_quality", "gbgopendata_link_check"):
             connection.execute(sa.text(f"DROP TABLE {table}"))
     # the portal as it was before the checklist: at the first migration
     with engine.begin() as connection:
@@ -464,7 +465,8 @@ def test_the_migration_creates_the_checklist_tables_on_a_fresh_database(clean_db
     with engine.begin() as connection:
         tables = sa.inspect(connection).get_table_names()
     assert {"gbgopendata_checklist_event", "gbgopendata_checklist_confirmation", "gbgopendata_dcat_fragment",
-            "gbgopendata_dcat_node", "gbgopendata_dcat_document"} <= set(tables)
+            "gbgopendata_dcat_node", "gbgopendata_dcat_document", "gbgopendata_quality",
+            "gbgopendata_link_check"} <= set(tables)
 
 
 # --- moving between organisations, and datasets left half-created ---------------------------

@@ -1,0 +1,1 @@
+"""The MQA indicators as data (skeleton; filled by the scoring)."""
