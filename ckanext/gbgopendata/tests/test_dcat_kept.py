@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,7 +26,7 @@ from ckan.tests import factories, helpers
 from ckanext.gbgopendata import settings
 from ckanext.gbgopendata.dcat import kept
 from ckanext.gbgopendata.tests.dcat_fixtures import complete_dataset, minimal_dataset
-from ckanext.gbgopendata.tests.helpers import organization_fields
+from ckanext.gbgopendata.tests.helpers import free_port, organization_fields
 
 SITE = "http://test.ckan.net"
 PARSERS = {"xml": "xml", "ttl": "turtle", "jsonld": "json-ld"}
@@ -380,12 +379,6 @@ def test_rebuild_catalog_recreates_everything_derived(app, catalogue_world, cli)
 # --- every worker the same bytes ---------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _serve(ini: str, port: int) -> subprocess.Popen:
     root = Path(__file__).resolve().parents[3]
     return subprocess.Popen(
@@ -414,7 +407,7 @@ def test_two_worker_processes_serve_the_same_bytes(app, catalogue_world, ckan_co
     document and validators from each, no session cookie."""
     expected = _fetch(app)
     ini = str(ckan_config["__file__"])
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     servers = [_serve(ini, port) for port in ports]
     try:
         answers = []
