@@ -408,3 +408,8 @@ from ckanext.gbgopendata.dcat.cli import rebuild_catalog, validate  # noqa: E402
 
 gbgopendata.add_command(validate)
 gbgopendata.add_command(rebuild_catalog)
+
+# Link checks live with the quality code.
+from ckanext.gbgopendata.quality.links_cli import check_links  # noqa: E402
+
+gbgopendata.add_command(check_links)
