@@ -354,12 +354,37 @@ def store(probes: Sequence[Probe]) -> None:
         connection.execute(statement)
 
 
+# How long a job waits for the portal's own web server (started beside the
+# jobs worker, and perhaps after it) before checking the files it hosts.
+OWN_PORTAL_WAIT_SECONDS = 60
+
+
+def _wait_for_own_portal(urls: Sequence[str]) -> None:
+    site = urllib.parse.urlsplit(settings.current().site_url)
+    if not site.hostname:
+        return
+    own = (site.hostname.lower(), site.port or _default_port(site.scheme))
+    if not any((_host(url), urllib.parse.urlsplit(url).port or _default_port(urllib.parse.urlsplit(url).scheme)) == own
+               for url in urls):
+        return
+    deadline = time.monotonic() + OWN_PORTAL_WAIT_SECONDS
+    while True:
+        try:
+            socket.create_connection(own, timeout=2).close()
+            return
+        except OSError:
+            if time.monotonic() >= deadline:
+                return  # checked anyway: refused is what a harvester would see
+            time.sleep(1)
+
+
 def check_and_store(urls: Iterable[str]) -> list[LinkCheck]:
     """The checks of one job: a few at a time (link_check_concurrency), each
     host at its rate, every result stored."""
     urls = _clean(urls)
     if not urls:
         return []
+    _wait_for_own_portal(urls)
     current = settings.current()
     # settings.current() in the threads: the same frozen object
     with ThreadPoolExecutor(max_workers=max(1, current.link_check_concurrency)) as pool:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,61 @@ def test_the_command_asks_for_the_unchecked_the_old_and_all(site, rescored, loop
     assert "Kontrollerade: 3. Misslyckade: 1." in out
     assert f"{urls['missing']}: http_error 404" in out
     assert site.url("/gone") not in rows
+
+
+# --- the demo: files the portal hosts, checked on a machine without internet ---------------
+
+
+def test_the_demos_hosted_files_pass_their_link_checks_without_internet(portal_server, rescored, reconfigured, tmp_path):
+    """load-demo (a process of its own, with the live portal's configuration)
+    uploads the demo's files to CKAN's file store and asks for the link
+    checks; the worker checks them against the live portal (its own host is
+    allowed): the public datasets' files answer 200, with their real byte
+    size; links the demo cannot reach are stored as they answered."""
+    from ckanext.gbgopendata import cli as gbg_cli
+
+    reconfigured(**{"ckan.site_url": portal_server.url, "ckanext.gbgopendata.link_check_host_interval": "0"})
+    loaded = subprocess.run(
+        [sys.executable, str(Path(sys.executable).parent / "ckan"), "-c", str(portal_server.derived_ini_path),
+         "gbgopendata", "load-demo", "--admin-password-file", str(tmp_path / "password")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    demo = {dataset["name"]: dataset for dataset in gbg_cli._demo_data()["datasets"]}
+    shown = {name: helpers.call_action("package_show", context={"ignore_auth": True, "user": ""}, id=name) for name in demo}
+    hosted, external = [], []
+    for name, dataset in shown.items():
+        for resource in dataset["resources"]:
+            assert resource.get("download_url"), (name, resource.get("name"))
+            if resource["url_type"] == "upload":
+                content = (Path(gbg_cli.__file__).parent / "demo" / "files" / resource["url"].rsplit("/", 1)[-1]).read_bytes()
+                assert int(resource["size"]) == len(content)
+                assert resource["url"].startswith(portal_server.url + f"/dataset/{dataset['id']}/resource/")
+                assert resource["download_url"].startswith(portal_server.url + f"/dataset/{name}/resource/")
+                hosted.append((dataset, resource, content))
+            else:
+                external.append(resource)
+    assert len(hosted) == 9 and len(external) == 3
+    # asked for by load-demo, not checked by it
+    assert len([url for call in _queued_urls() for url in call]) == len(links.all_urls()) == 23
+    assert not any(row["checked_at"] for row in _rows().values())
+
+    run_jobs()
+    rows = _rows()
+    for dataset, resource, content in hosted:
+        for url in (resource["url"], resource["download_url"]):
+            row = rows[url]
+            if dataset["private"]:
+                # what a harvester sees of a dataset not yet public: not found
+                assert (row["ok"], row["status"]) == (False, 404), url
+            else:
+                assert (row["ok"], row["status"], row["outcome"]) == (True, 200, "ok"), url
+    public_files = [resource for dataset, resource, _ in hosted if not dataset["private"]]
+    assert len(public_files) == 7
+    with urllib.request.urlopen(public_files[0]["download_url"], timeout=10) as response:
+        assert response.read() == next(c for _, r, c in hosted if r is public_files[0])
+    # the links the demo cannot reach: checked, and stored as they answered (never a guess)
+    for resource in external:
+        for url in (resource["url"], resource["download_url"]):
+            assert rows[url]["checked_at"] and rows[url]["outcome"] in links.OUTCOMES
+            assert rows[url]["outcome"] != "not_allowed"
