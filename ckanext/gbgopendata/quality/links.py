@@ -412,8 +412,9 @@ def results(urls: Iterable[str]) -> dict[str, LinkCheck]:
 
 
 def request_checks(urls: Iterable[str], *, only_unchecked: bool = True) -> int:
-    """Background checks asked for these URLs (those never checked, or all);
-    returns how many were enqueued. Never checks in the caller's request.
+    """Background checks asked for these URLs (those never checked or whose
+    last check failed, or all); returns how many were enqueued. Never checks
+    in the caller's request.
 
     A URL already asked for within REQUEST_WINDOW and not checked since is
     not asked again (one upsert decides, so two saves at once ask once)."""
@@ -429,7 +430,9 @@ def request_checks(urls: Iterable[str], *, only_unchecked: bool = True) -> int:
     )
     condition = sa.not_(pending_recently)
     if only_unchecked:
-        condition = sa.and_(condition, table.c.checked_at.is_(None))
+        # a link that failed is asked again after a save: the save may be its
+        # fix, or the publication that makes the portal's own file public
+        condition = sa.and_(condition, sa.or_(table.c.checked_at.is_(None), table.c.ok.is_(False)))
     statement = insert(table).values([{"url": url, "host": _host(url), "requested_at": now} for url in urls])
     statement = statement.on_conflict_do_update(
         index_elements=["url"], set_={"requested_at": now}, where=condition

@@ -258,6 +258,14 @@ def test_a_changed_url_is_checked_and_a_checked_one_is_not_asked_again(site, res
     assert links.results([new])[new].ok is True
     assert links.request_checks([old, new]) == 0
     assert links.request_checks([old, new], only_unchecked=False) == 2
+    run_jobs()
+    # a link that failed is asked again by the next save (its fix, or a publication)
+    broken = site.url("/missing")
+    links.request_checks([broken])
+    run_jobs()
+    assert links.results([broken])[broken].ok is False
+    assert links.request_checks([old, new, broken]) == 1
+    assert _queued_urls() == [[broken]]
 
 
 def test_a_save_never_checks_in_its_request(site, rescored, loopback_allowed, organization, sysadmin):
@@ -386,3 +394,18 @@ def test_the_demos_hosted_files_pass_their_link_checks_without_internet(portal_s
         for url in (resource["url"], resource["download_url"]):
             assert rows[url]["checked_at"] and rows[url]["outcome"] in links.OUTCOMES
             assert rows[url]["outcome"] != "not_allowed"
+
+
+@pytest.mark.parametrize("option, value", [
+    ("ckanext.gbgopendata.link_check_timeout", "ten"),
+    ("ckanext.gbgopendata.link_check_timeout", "0"),
+    ("ckanext.gbgopendata.link_check_concurrency", "100"),
+    ("ckanext.gbgopendata.link_check_host_interval", "-1"),
+])
+def test_a_link_check_setting_that_cannot_be_used_stops_the_start_naming_it(option, value):
+    from ckan.plugins import toolkit
+
+    from ckanext.gbgopendata import settings
+
+    with pytest.raises(settings.SettingsError, match=option.replace(".", r"\.")):
+        settings.build({**toolkit.config, option: value}, lambda path: None)
