@@ -196,12 +196,13 @@ def _resolve_and_check(host: str, port: int) -> None:
         _refuse_unless_public(sockaddr[0], host, port)
 
 
-def _wait_for_host(host: str, port: int) -> None:
+def _wait_for_host(host: str, port: int) -> float:
     """At most one request per host every `link_check_host_interval`
-    seconds, across every worker (Redis SET NX PX)."""
+    seconds, across every worker (Redis SET NX PX); the seconds waited."""
     interval_ms = int(settings.current().link_check_host_interval * 1000)
     if interval_ms <= 0:
-        return
+        return 0.0
+    started = time.monotonic()
     try:
         from ckan.lib import redis as ckan_redis
 
@@ -212,12 +213,13 @@ def _wait_for_host(host: str, port: int) -> None:
             time.sleep(max(remaining, 10) / 1000 if remaining and remaining > 0 else 0.01)
     except Exception:  # noqa: BLE001 (Redis down: check without the shared limit)
         log.warning("cannot reach Redis for the rate limit of %s", host)
+    return time.monotonic() - started
 
 
-def _request(session: requests.Session, method: str, url: str, timeout: float) -> requests.Response:
+def _request(session: requests.Session, method: str, url: str, timeout: float, waited: list[float]) -> requests.Response:
     scheme, host, port = _target(url)
     _resolve_and_check(host, port)
-    _wait_for_host(host, port)
+    waited[0] += _wait_for_host(host, port)
     response = session.request(method, url, allow_redirects=False, timeout=timeout, stream=True)
     if method == "GET":
         # a few KB are enough to know it answers; the rest is never read
@@ -227,12 +229,13 @@ def _request(session: requests.Session, method: str, url: str, timeout: float) -
     return response
 
 
-def _follow(session: requests.Session, method: str, url: str, timeout: float) -> tuple[requests.Response, str]:
+def _follow(session: requests.Session, method: str, url: str, timeout: float,
+            waited: list[float]) -> tuple[requests.Response, str]:
     """The response at the end of the redirects (each target checked as the
     first URL is); raises requests.TooManyRedirects after MAX_REDIRECTS."""
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
-        response = _request(session, method, current, timeout)
+        response = _request(session, method, current, timeout, waited)
         location = response.headers.get("Location")
         if not (response.is_redirect and location):
             return response, current
@@ -240,10 +243,15 @@ def _follow(session: requests.Session, method: str, url: str, timeout: float) ->
     raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
 
 
-def _failure(url: str, outcome: str, error: str, method: str | None, started: float, status: int | None = None) -> Probe:
+def _elapsed_ms(started: float, waited: list[float]) -> int:
+    # the time the servers took, not the rate limit's waits
+    return max(0, int((time.monotonic() - started - waited[0]) * 1000))
+
+
+def _failure(url: str, outcome: str, error: str, method: str | None, started: float, waited: list[float]) -> Probe:
     return Probe(
-        LinkCheck(url, ok=False, status=status, outcome=outcome, checked_at=_now()),
-        method=method, elapsed_ms=int((time.monotonic() - started) * 1000), error=error[:500],
+        LinkCheck(url, ok=False, status=None, outcome=outcome, checked_at=_now()),
+        method=method, elapsed_ms=_elapsed_ms(started, waited), error=error[:500],
     )
 
 
@@ -266,38 +274,38 @@ def _connection_outcome(error: BaseException) -> str:
 
 def probe(url: str, session: requests.Session | None = None) -> Probe:
     """One check of `url`, with how it was reached."""
-    started = time.monotonic()
+    started, waited = time.monotonic(), [0.0]
     timeout = settings.current().link_check_timeout
     session = session or _session()
     method = "GET" if _is_ogc(url) else "HEAD"
     try:
         _target(url)
-        response, final = _follow(session, method, url, timeout)
+        response, final = _follow(session, method, url, timeout, waited)
         if method == "HEAD" and response.status_code in HEAD_REFUSED:
             method = "GET"
-            response, final = _follow(session, method, url, timeout)
+            response, final = _follow(session, method, url, timeout, waited)
     except ValueError as error:
-        return _failure(url, "invalid", str(error), None, started)
+        return _failure(url, "invalid", str(error), None, started, waited)
     except NotAllowed as error:
-        return _failure(url, "not_allowed", str(error), method, started)
+        return _failure(url, "not_allowed", str(error), method, started, waited)
     except socket.gaierror as error:
-        return _failure(url, "dns", str(error), method, started)
+        return _failure(url, "dns", str(error), method, started, waited)
     except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectTimeout) as error:
-        return _failure(url, "timeout", str(error), method, started)
+        return _failure(url, "timeout", str(error), method, started, waited)
     except requests.TooManyRedirects as error:
-        return _failure(url, "error", str(error), method, started)
+        return _failure(url, "error", str(error), method, started, waited)
     except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema,
             UnicodeError) as error:
-        return _failure(url, "invalid", str(error), method, started)
+        return _failure(url, "invalid", str(error), method, started, waited)
     except requests.exceptions.ConnectionError as error:
-        return _failure(url, _connection_outcome(error), str(error), method, started)
+        return _failure(url, _connection_outcome(error), str(error), method, started, waited)
     except Exception as error:  # noqa: BLE001 (a broken server never stops the job)
-        return _failure(url, "error", f"{type(error).__name__}: {error}", method, started)
+        return _failure(url, "error", f"{type(error).__name__}: {error}", method, started, waited)
     status = response.status_code
     ok = 200 <= status < 400
     return Probe(
         LinkCheck(url, ok=ok, status=status, outcome="ok" if ok else "http_error", checked_at=_now()),
-        method=method, final_url=final, elapsed_ms=int((time.monotonic() - started) * 1000),
+        method=method, final_url=final, elapsed_ms=_elapsed_ms(started, waited),
     )
 
 
