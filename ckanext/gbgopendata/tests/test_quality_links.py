@@ -215,6 +215,23 @@ def test_a_private_address_is_never_asked_unless_allowed(site, rescored, reconfi
     assert site.requests == []
 
 
+@pytest.mark.parametrize("url", [
+    "http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/", "http://172.16.0.1:8080/", "http://192.168.1.1/",
+    "http://100.64.0.1/", "http://0.0.0.0:5000/", "http://224.0.0.1/", "http://240.0.0.1/", "http://[::1]/",
+    "http://[fe80::1]/", "http://[fc00::1]/", "http://[::ffff:127.0.0.1]/", "http://localhost:5000/api/action/status_show",
+])
+def test_no_private_or_reserved_address_is_asked(url, reconfigured):
+    reconfigured(**{"ckanext.gbgopendata.link_check_allowed_hosts": "", "ckanext.gbgopendata.link_check_host_interval": "0"})
+    result = links.probe(url)
+    assert (result.result.ok, result.result.outcome, result.result.status) == (False, "not_allowed", None)
+    assert result.elapsed_ms < 500  # refused before connecting
+
+
+@pytest.mark.parametrize("url", ["ftp://ftp.example.org/a.csv", "file:///etc/passwd", "gopher://x/", "http:///nohost", "not a url"])
+def test_only_web_addresses_are_asked(url):
+    assert links.check(url).outcome == "invalid"
+
+
 def test_a_redirect_to_an_address_not_allowed_is_not_followed(site, rescored, loopback_allowed):
     # 127.0.0.1 is allowed; "localhost" is the same loopback under another name, not allowed
     url = site.url("/to-localhost")
