@@ -1,8 +1,10 @@
 """`ckan gbgopendata …` commands."""
 from __future__ import annotations
 
+import io
 import json
 import secrets
+import uuid
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,57 @@ def _demo_data() -> dict[str, Any]:
     text = resources.files("ckanext.gbgopendata").joinpath("demo/demo_data.json").read_text("utf-8")
     data = json.loads(text)
     data.get("publication", {}).pop("_comment", None)
+    data.pop("_files_comment", None)
+    for dataset in data["datasets"]:
+        dataset["resources"] = [_hosted(dataset["name"], resource) for resource in dataset.get("resources", [])]
     return data
+
+
+DEMO_FILES = "demo/files"
+
+
+def _demo_file(name: str):
+    return resources.files("ckanext.gbgopendata").joinpath(DEMO_FILES, name)
+
+
+def _hosted(dataset_name: str, resource: dict[str, Any]) -> dict[str, Any]:
+    """A distribution whose file the portal hosts ("file": a name under
+    demo/files) as CKAN stores an upload: the file's name with url_type
+    upload, a fixed id (so a second load updates it), the file's byte size,
+    and the portal's download address of it as its downloadURL."""
+    if "file" not in resource:
+        return resource
+    resource = dict(resource)
+    name = resource.pop("file")
+    resource_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"gbgopendata-demo:{dataset_name}:{name}"))
+    site = toolkit.config.get("ckan.site_url", "").rstrip("/")
+    return {
+        "id": resource_id,
+        "url": name,
+        "url_type": "upload",
+        "download_url": f"{site}/dataset/{dataset_name}/resource/{resource_id}/download/{name}",
+        "size": len(_demo_file(name).read_bytes()),
+        **resource,
+    }
+
+
+def _upload_demo_files(context: dict[str, Any], dataset: dict[str, Any]) -> int:
+    """The dataset's hosted files put in CKAN's file store (ckan.storage_path)
+    through the action API, as the resource form uploads them."""
+    from werkzeug.datastructures import FileStorage
+
+    uploaded = 0
+    for resource in dataset.get("resources", []):
+        if resource.get("url_type") != "upload":
+            continue
+        content = _demo_file(resource["url"]).read_bytes()
+        toolkit.get_action("resource_patch")(
+            dict(context),
+            {"id": resource["id"], "upload": FileStorage(io.BytesIO(content), filename=resource["url"],
+                                                          content_type=resource.get("format"))},
+        )
+        uploaded += 1
+    return uploaded
 
 
 def _ensure_sysadmin(password_file: Path) -> str:
@@ -113,9 +165,16 @@ def load_demo(admin_password_file: Path) -> None:
             # the publishing process is then made as a publisher makes it.
             outcome = _upsert(context, "package", dict(dataset, private=True) if _is_new(dataset) else dataset)
             click.echo(f"  dataset {dataset['name']}: {outcome}")
+            if _upload_demo_files(context, dataset):
+                click.echo("    " + toolkit._("files uploaded to the portal's file store"))
             if outcome == "created":
                 status = _demo_publication(context, dataset["name"], data.get("publication", {}).get(dataset["name"], {}))
                 click.echo(f"    {status}")
+        from ckanext.gbgopendata.quality import links
+
+        # checked by the jobs worker (make serve starts one), not here
+        asked = links.request_checks(links.all_urls(), only_unchecked=False)
+        click.echo(toolkit._("Link checks asked for: {count}").format(count=asked))
         click.secho(
             toolkit._("Sysadmin login: user {user}, password {password}").format(
                 user=DEMO_ADMIN, password=password
@@ -408,3 +467,8 @@ from ckanext.gbgopendata.dcat.cli import rebuild_catalog, validate  # noqa: E402
 
 gbgopendata.add_command(validate)
 gbgopendata.add_command(rebuild_catalog)
+
+# Link checks live with the quality code.
+from ckanext.gbgopendata.quality.links_cli import check_links  # noqa: E402
+
+gbgopendata.add_command(check_links)

@@ -83,3 +83,13 @@ def refresh_catalogue() -> None:
     _release("catalogue")
     built = kept.refresh_outdated()
     log.info("rebuilt %s outdated DCAT fragments", built)
+
+
+def check_links(urls: list[str]) -> None:
+    """Link checks (quality/links.py, enqueued by `links.request_checks`),
+    each result stored; then the datasets naming these URLs are rescored."""
+    from ckanext.gbgopendata.quality import kept, links
+
+    checked = links.check_and_store(urls)
+    log.info("checked %s links: %s ok", len(checked), sum(1 for result in checked if result.ok))
+    kept.rescore_urls([result.url for result in checked])

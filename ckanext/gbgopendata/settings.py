@@ -37,6 +37,10 @@ CATALOGUE_PREFIX = PREFIX + "catalog_"
 SHACL_DIR = PREFIX + "shacl_dir"
 CHECKLIST_FILE = PREFIX + "checklist_file"
 GRAVATAR = PREFIX + "gravatar"
+LINK_CHECK_TIMEOUT = PREFIX + "link_check_timeout"
+LINK_CHECK_ALLOWED_HOSTS = PREFIX + "link_check_allowed_hosts"
+LINK_CHECK_CONCURRENCY = PREFIX + "link_check_concurrency"
+LINK_CHECK_HOST_INTERVAL = PREFIX + "link_check_host_interval"
 
 DCAT_FORMAT_STYLES = ("eu", "se")
 _TRUE = ("true", "yes", "on", "1")
@@ -76,6 +80,12 @@ class Settings:
     checklist_file: str
     gravatar: bool
     checklist: "Checklist"
+    # link checks (quality/links.py)
+    site_url: str = ""
+    link_check_timeout: float = 10.0
+    link_check_allowed_hosts: tuple[str, ...] = ()
+    link_check_concurrency: int = 4
+    link_check_host_interval: float = 1.0
 
 
 _current: Settings | None = None
@@ -96,6 +106,19 @@ def _boolean(config: Mapping[str, Any], key: str) -> bool:
     if text in _FALSE:
         return False
     raise SettingsError(f"{key}: {value!r} is not true or false")
+
+
+def _number(config: Mapping[str, Any], key: str, default: float, *, least: float, most: float) -> float:
+    text = _text(config, key)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingsError(f"{key}: {text!r} is not a number") from None
+    if not least <= value <= most:
+        raise SettingsError(f"{key}: {text!r} is not between {least:g} and {most:g}")
+    return value
 
 
 def _catalogue(config: Mapping[str, Any]) -> CatalogueSettings:
@@ -133,6 +156,11 @@ def build(config: Mapping[str, Any], load_checklist: Callable[[str], "Checklist"
         checklist_file=checklist_file,
         gravatar=_boolean(config, GRAVATAR),
         checklist=load_checklist(checklist_file),
+        site_url=_text(config, "ckan.site_url"),
+        link_check_timeout=_number(config, LINK_CHECK_TIMEOUT, 10.0, least=0.1, most=120),
+        link_check_allowed_hosts=tuple(_text(config, LINK_CHECK_ALLOWED_HOSTS).replace(",", " ").split()),
+        link_check_concurrency=int(_number(config, LINK_CHECK_CONCURRENCY, 4, least=1, most=32)),
+        link_check_host_interval=_number(config, LINK_CHECK_HOST_INTERVAL, 1.0, least=0, most=60),
     )
 
 
