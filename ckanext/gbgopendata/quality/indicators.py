@@ -110,7 +110,9 @@ INDICATORS: tuple[Indicator, ...] = (
               N_("Publisher"), N_("Choose an organisation with an organisation number as publisher.")),
     # Contextuality (20)
     Indicator("rights", "contextuality", 5, DISTRIBUTION, DCT + "rights", "license_id",
-              N_("Rights"), N_("Choose a licence that states how to credit the data (CC BY): its attribution is the distribution's rights statement.")),
+              N_("Rights"),
+              N_("Choose a licence that states how to credit the data (CC BY): "
+                 "its attribution is the distribution's rights statement.")),
     Indicator("byte_size", "contextuality", 5, DISTRIBUTION, DCAT + "byteSize", "resources.size",
               N_("File size"), N_("Give the distribution's file size.")),
     Indicator("issued", "contextuality", 5, DISTRIBUTION, DCT + "issued", "issued",
@@ -146,7 +148,8 @@ _HERE = Path(__file__).resolve().parent
 # The seven licence URIs DCAT-AP-SE names for a distribution (DCAT-AP-SE.md
 # §3, exactly these: http, no deed page): Sveriges dataportal's licence list.
 DCAT_AP_SE_LICENCES = frozenset(
-    [f"http://creativecommons.org/licenses/{code}/4.0/" for code in ("by", "by-nc", "by-nc-nd", "by-nc-sa", "by-nd", "by-sa")]
+    [f"http://creativecommons.org/licenses/{code}/4.0/"
+     for code in ("by", "by-nc", "by-nc-nd", "by-nc-sa", "by-nd", "by-sa")]
     + ["http://creativecommons.org/publicdomain/zero/1.0/"]
 )
 

@@ -104,7 +104,10 @@ class Score:
         return sorted((i for i in self.indicators if i.state != MET), key=lambda i: (-(i.maximum - i.points), i.key))
 
     def indicator(self, key: str) -> IndicatorResult:
-        return next(i for i in self.indicators if i.key == key)
+        for result in self.indicators:
+            if result.key == key:
+                return result
+        raise KeyError(key)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able (for a JSONB column); from_dict gives the Score back."""

@@ -73,7 +73,8 @@ def test_the_swedish_variants_media_types_map_to_eu_file_types():
     with: CSV, JSON and GeoJSON are open and machine-readable, XLSX only
     machine-readable, HTML only non-proprietary."""
     mapped = {media_type: code for media_type, code in formats.EU_FILE_TYPES.items()}
-    machine_readable, non_proprietary = indicators.machine_readable_file_types(), indicators.non_proprietary_file_types()
+    machine_readable = indicators.machine_readable_file_types()
+    non_proprietary = indicators.non_proprietary_file_types()
     for media_type in ("text/csv", "application/json", "application/geo+json"):
         assert mapped[media_type] in machine_readable & non_proprietary
     xlsx = mapped["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
