@@ -8,6 +8,8 @@ and the stored shape's round trip."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 
 import pytest
@@ -369,3 +371,25 @@ def test_compliance_is_not_checked_without_the_shapes(publisher, tmp_path, monke
     assert compliance.check(graph) == Compliance(checked=False)
     assert scoring.score(graph, ref, variant="eu", links={}, compliance=compliance.check(graph)).indicator(
         "dcat_ap_compliance").state == UNCHECKED
+
+
+BARE_SCRIPT = '''
+import sys
+from rdflib import Graph
+from ckanext.gbgopendata.quality import scoring
+graph = Graph().parse(format="turtle", data="""
+    @prefix dcat: <http://www.w3.org/ns/dcat#> .
+    <http://x/dataset/d> dcat:keyword "parkering"@sv ; dcat:distribution <http://x/dataset/d/resource/r> .
+    <http://x/dataset/d/resource/r> dcat:accessURL <https://goteborg.se/a.csv> .""")
+result = scoring.score(graph, "http://x/dataset/d", variant="se", links={}, compliance=None)
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("ckan", "flask", "sqlalchemy"))
+print(result.total, result.indicator("access_url_status").state, len(loaded))
+'''
+
+
+def test_the_scoring_runs_without_ckan():
+    """Pure: a bare interpreter scores a graph and loads no CKAN, Flask or
+    SQLAlchemy module (the form's preview and a job compute the same)."""
+    result = subprocess.run([sys.executable, "-c", BARE_SCRIPT], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["30", "unchecked", "0"]
