@@ -95,7 +95,8 @@ def solr_get(path: str) -> dict[str, Any]:
 
 
 def recreate_core(name: str) -> None:
-    """An empty Solr core with the installed CKAN's schema, laid out as
+    """An empty Solr core with the portal's schema (the installed CKAN's
+    plus stack/solr/schema_additions.xml) and word lists, laid out as
     stack/stack.sh lays out its cores, added to the running Solr."""
     import ckan
 
@@ -104,10 +105,12 @@ def recreate_core(name: str) -> None:
         solr_get(f"admin/cores?action=UNLOAD&core={name}&deleteInstanceDir=true&wt=json")
     home = STACK_DIR / "solr" / "home" / name
     shutil.rmtree(home, ignore_errors=True)
-    (home / "conf").mkdir(parents=True)
-    for conf in (ROOT / "stack" / "solr" / "conf").iterdir():
-        shutil.copy(conf, home / "conf")
-    shutil.copy(Path(ckan.__file__).parent / "config" / "solr" / "schema.xml", home / "conf" / "schema.xml")
+    shutil.copytree(ROOT / "stack" / "solr" / "conf", home / "conf")
+    subprocess.run(
+        [sys.executable, str(ROOT / "stack" / "solr" / "build_schema.py"),
+         str(Path(ckan.__file__).parent / "config" / "solr" / "schema.xml"), str(home / "conf" / "schema.xml")],
+        check=True,
+    )
     solr_get(f"admin/cores?action=CREATE&name={name}&instanceDir={home}&wt=json")
 
 

@@ -14,7 +14,7 @@
 # then fails, naming the process, and leaves it running.
 #
 # Environment: CKAN_PYTHON (python of the virtualenv that has CKAN installed;
-# Solr's schema comes from that CKAN), STACK_DIR, PG_PORT, REDIS_PORT, SOLR_PORT,
+# Solr's schema is that CKAN's plus stack/solr/schema_additions.xml), STACK_DIR, PG_PORT, REDIS_PORT, SOLR_PORT,
 # STACK_WAIT (seconds to wait for a live service to answer, default 120),
 # STACK_HEALTH_TIMEOUT (seconds one health check may take, default 10).
 set -euo pipefail
@@ -275,35 +275,59 @@ solr_build() {
     || { tail -n 30 "$STACK_DIR/solr-build.log" >&2; die "building the Solr launcher failed"; }
 }
 
-# Lays out the Solr home: one core per name in $SOLR_CORES, each with the
-# project's solrconfig.xml and the installed CKAN's schema.xml. When the schema
-# changes (another CKAN version), that core's index is dropped: CKAN's index is
-# derived data, rebuilt with `ckan search-index rebuild`.
-solr_layout() {
-  local schema core dir
+# The portal's schema: the installed CKAN's schema.xml with the project's
+# Swedish and English fields spliced in (stack/solr/build_schema.py), written
+# to $STACK_DIR/solr/schema.xml; prints its path.
+project_schema() {
+  local schema out=$STACK_DIR/solr/schema.xml
   schema=$(ckan_schema) || die "CKAN is not installed for $CKAN_PYTHON (run make install)"
   [ -f "$schema" ] || die "CKAN's Solr schema not found at $schema"
+  mkdir -p "$STACK_DIR/solr"
+  "$CKAN_PYTHON" "$ROOT/stack/solr/build_schema.py" "$schema" "$out" || die "building the Solr schema failed"
+  echo "$out"
+}
+
+# A digest of everything a core's analysis depends on: the built schema and
+# every file of stack/solr/conf (the word lists too).
+solr_conf_digest() {
+  local schema=$1
+  { sha256sum <"$schema"; (cd "$ROOT/stack/solr/conf" && find . -type f -print0 | sort -z | xargs -0 sha256sum); } \
+    | sha256sum | cut -d' ' -f1
+}
+
+# Lays out the Solr home: one core per name in $SOLR_CORES, each with the
+# project's solrconfig.xml, word lists and schema (CKAN's plus ours). When
+# any of them changes (another CKAN version, a new analyser or word list),
+# that core's index is dropped: CKAN's index is derived data, rebuilt with
+# `ckan search-index rebuild`.
+solr_layout() {
+  local schema digest core dir
+  schema=$(project_schema)
+  digest=$(solr_conf_digest "$schema")
   mkdir -p "$SOLR_HOME"
   cp "$ROOT/stack/solr/solr.xml" "$SOLR_HOME/solr.xml"
   for core in $SOLR_CORES; do
     dir=$SOLR_HOME/$core
     mkdir -p "$dir/conf"
-    if ! cmp -s "$schema" "$dir/conf/schema.xml"; then
-      [ -d "$dir/data" ] && log "Solr: CKAN schema changed, dropping the index of core $core"
-      rm -rf "$dir/data"
+    if [ "$(cat "$dir/conf.digest" 2>/dev/null)" != "$digest" ]; then
+      [ -d "$dir/data" ] && log "Solr: schema or word lists changed, dropping the index of core $core (rebuild it with ckan search-index rebuild)"
+      rm -rf "$dir/data" "$dir/conf"
+      mkdir -p "$dir/conf"
     fi
-    cp "$ROOT"/stack/solr/conf/* "$dir/conf/"
+    cp -R "$ROOT"/stack/solr/conf/. "$dir/conf/"
     cp "$schema" "$dir/conf/schema.xml"
+    printf '%s\n' "$digest" >"$dir/conf.digest"
     printf 'name=%s\n' "$core" >"$dir/core.properties"
   done
 }
 
-# True when every core already uses the installed CKAN's schema.
+# True when every core already uses the schema and word lists laid out now.
 solr_schema_current() {
-  local schema core
-  schema=$(ckan_schema) || return 1
+  local schema digest core
+  schema=$(project_schema) || return 1
+  digest=$(solr_conf_digest "$schema")
   for core in $SOLR_CORES; do
-    cmp -s "$schema" "$SOLR_HOME/$core/conf/schema.xml" || return 1
+    [ "$(cat "$SOLR_HOME/$core/conf.digest" 2>/dev/null)" = "$digest" ] || return 1
   done
 }
 
@@ -314,8 +338,9 @@ solr_start() {
       log "Solr: running on $(solr_url)"
       return
     fi
-    # Asked for explicitly: the other CKAN version needs its own schema.
-    log "Solr: the installed CKAN ships another schema; restarting Solr with it"
+    # Asked for explicitly: another CKAN version, or the project's schema or
+    # word lists changed.
+    log "Solr: the schema or word lists changed; restarting Solr with them"
     kill_pidfile "$SOLR_PIDFILE"
   elif curl -fsS --max-time "$STACK_HEALTH_TIMEOUT" -o /dev/null "$(solr_url)/admin/info/system" 2>/dev/null; then
     die "port $SOLR_PORT answers but is not this stack's Solr; stop that server first"

@@ -109,6 +109,9 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def before_dataset_index(self, pkg_dict):
         return visibility.before_dataset_index(search.before_dataset_index(pkg_dict))
 
+    def before_dataset_search(self, search_params):
+        return search.before_dataset_search(search_params)
+
     def after_dataset_create(self, context, pkg_dict):
         events.after_save(context, save.current(pkg_dict["id"]), pkg_dict)
         jobs.enqueue_dataset(pkg_dict["id"])

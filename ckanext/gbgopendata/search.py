@@ -23,8 +23,21 @@ FACET_VOCABULARIES = {
 SOLR_MAX_TERM_BYTES = 32766
 
 
+# The Solr fields analysed for each language (stack/solr/schema_additions.xml):
+# the dataset's texts in that language only, so each is stemmed and split by
+# the rules of its own language.
+LANGUAGE_FIELDS = {"sv": "text_sv", "en": "text_en"}
+
+# What a text search on a page of each language asks: CKAN's own query fields
+# (ckan.lib.search.query.QUERY_FIELDS) and the language's field.
+QUERY_FIELDS = {
+    lang: f"name^4 title^4 tags^2 groups^2 text {field}^2" for lang, field in LANGUAGE_FIELDS.items()
+}
+
+
 def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     _drop_oversized_copies(pkg_dict)
+    _add_language_texts(pkg_dict)
     from ckanext.gbgopendata import presentation
 
     if pkg_dict.get("tags_translated"):
@@ -43,6 +56,45 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             # The plain field is single-valued in Solr: keep it as JSON text.
             pkg_dict[field] = json.dumps(value)
     return pkg_dict
+
+
+def _add_language_texts(pkg_dict: dict[str, Any]) -> None:
+    """Title, description, keywords and the organisation's name, each
+    language's into its own field (text_sv, text_en)."""
+    from ckanext.gbgopendata import languages, publishers
+
+    try:
+        dataset = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+    except ValueError:
+        dataset = {}
+    if not isinstance(dataset, dict):
+        dataset = {}
+    organization = publishers.organizations().get(pkg_dict.get("owner_org") or "", {})
+    for lang, field in LANGUAGE_FIELDS.items():
+        texts = [
+            languages.translations(dataset.get("title_translated", pkg_dict.get("title_translated"))).get(lang),
+            languages.translations(dataset.get("notes_translated", pkg_dict.get("notes_translated"))).get(lang),
+            (organization.get("names") or {}).get(lang),
+        ]
+        keywords = languages.translations(dataset.get("tags_translated", pkg_dict.get("tags_translated"))).get(lang)
+        texts += keywords if isinstance(keywords, list) else [keywords]
+        texts = [text for text in texts if isinstance(text, str) and text.strip()]
+        if texts:
+            pkg_dict[field] = texts
+
+
+def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
+    """A text search also searches the field of the page's language
+    (Swedish pages the Swedish texts, /en/ pages the English ones), through
+    the query fields of CKAN's dismax search. A fielded query (with a colon)
+    is left to CKAN's standard parser, as CKAN leaves it; a search that
+    chose its own query fields keeps them (the request guard lets only the
+    extension's own searches choose)."""
+    from ckanext.gbgopendata import languages
+
+    if "qf" not in search_params:
+        search_params["qf"] = QUERY_FIELDS[languages.request_language()]
+    return search_params
 
 
 def _drop_oversized_copies(pkg_dict: dict[str, Any]) -> None:
