@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert
 
 from ckan import model
@@ -456,6 +457,17 @@ def _without_bad_input(context: dict, data: dict[str, Any]) -> dict[str, Any]:
     return {key: data[key] for key in ("id", "type", "owner_org") if key in data}
 
 
+def _without_missing(value: Any) -> Any:
+    """navl's `missing` markers (of fields the input lacks) left out."""
+    from ckan.lib.navl.dictization_functions import Missing
+
+    if isinstance(value, dict):
+        return {key: _without_missing(item) for key, item in value.items() if not isinstance(item, Missing)}
+    if isinstance(value, list):
+        return [_without_missing(item) for item in value if not isinstance(item, Missing)]
+    return value
+
+
 def preview(data_dict: dict[str, Any], context: dict | None = None, lang: str | None = None) -> dict[str, Any]:
     """The quality a dataset would have as given (package_update's input
     shape, not saved): the form's live score. Same shape as `show`, with
@@ -485,8 +497,12 @@ def preview(data_dict: dict[str, Any], context: dict | None = None, lang: str | 
     except DataError:  # a shape the schema cannot read: nothing of it scores
         shown = _as_shown(context, _valid_part(context, {k: checked[k] for k in ("type", "owner_org") if k in checked},
                                                action))
+    shown = _without_missing(shown)
     shown["id"] = stored_dict["id"] if stored_dict is not None else "preview"
     shown["type"] = checked.get("type")
+    for number, resource in enumerate(shown.get("resources") or []):
+        if not isinstance(resource.get("id"), str) or not resource["id"]:
+            resource["id"] = f"preview-{number + 1}"  # a distribution not saved yet
     if stored_dict is not None:
         shown.setdefault("organization", stored_dict.get("organization"))
         shown["metadata_modified"] = stored_dict.get("metadata_modified")
@@ -510,7 +526,7 @@ def summary(organization_id: str | None = None, scope: str = "open", lang: str |
         from ckanext.gbgopendata.dcat import kept as dcat_kept
 
         dcat_kept.refresh()  # membership needs current fragments (meets_rule)
-    waiting = stale(organization_id=organization_id, scope=scope, limit=SUMMARY_INLINE_LIMIT + 1)
+    waiting = stale(organization_id=organization_id, scope=scope)  # ids only: cheap at 10,000
     if waiting:
         rebuild(waiting[:SUMMARY_INLINE_LIMIT])
     left = max(0, len(waiting) - SUMMARY_INLINE_LIMIT)
@@ -566,7 +582,7 @@ def _indicator_shares(rows: Any, assessed: int, lang: str) -> list[dict[str, Any
     entries: dict[str, dict[str, Any]] = {}
     for variant in scoring.VARIANTS:
         element = sa.func.jsonb_array_elements(rows.c.result["scores"][variant]["indicators"]).table_valued(
-            "value"
+            sa.column("value", postgresql.JSONB)
         ).render_derived()
         key = element.c.value["key"].astext
         query = (
