@@ -268,8 +268,9 @@ def _is_stale(current_stamp: str) -> Any:
 
 
 def stale(package_ids: Sequence[str] | None = None, *, organization_id: str | None = None,
-          scope: str = "all", limit: int | None = None) -> list[str]:
-    """Datasets (of `package_ids`, or of the scope) whose record is stale."""
+          scope: str = "all", limit: int | None = None, everything: bool = False) -> list[str]:
+    """Datasets (of `package_ids`, or of the scope) whose record is stale
+    (`everything`: whether stale or not)."""
     package = model.package_table
     condition = _scoped(organization_id, scope)
     if package_ids is not None:
@@ -277,7 +278,7 @@ def stale(package_ids: Sequence[str] | None = None, *, organization_id: str | No
     query = (
         sa.select(package.c.id)
         .select_from(package.outerjoin(table, table.c.package_id == package.c.id))
-        .where(condition, _is_stale(stamp()))
+        .where(condition, sa.true() if everything else _is_stale(stamp()))
         .order_by(package.c.metadata_modified.desc())
     )
     if limit is not None:

@@ -197,3 +197,22 @@ def test_a_purged_dataset_takes_its_record_with_it(app, world):
     run_jobs()
     act("dataset_purge", id=dataset["id"])
     assert _row(dataset["id"]) is None
+
+
+def test_rebuild_quality_rebuilds_the_stale_scores_or_all_of_them(app, world, cli, monkeypatch):
+    from ckan.cli.cli import ckan
+
+    act = world["act"]
+    first = act("package_create", owner_org=world["trafik"]["id"], **minimal_dataset())
+    second = act("package_create", owner_org=world["trafik"]["id"], **minimal_dataset(name="utkast", private=True))
+    run_jobs()
+    built = {d["id"]: _row(d["id"]).built_at for d in (first, second)}
+    act("package_patch", id=first["id"], version="2")
+    _clear_jobs()
+    result = cli.invoke(ckan, ["gbgopendata", "rebuild-quality"])
+    assert result.exit_code == 0, result.output
+    assert "1 quality scores rebuilt" in result.output or "1 kvalitetspoäng" in result.output
+    assert _row(first["id"]).built_at > built[first["id"]] and _row(second["id"]).built_at == built[second["id"]]
+    result = cli.invoke(ckan, ["gbgopendata", "rebuild-quality", "--all"])
+    assert result.exit_code == 0, result.output
+    assert _row(second["id"]).built_at > built[second["id"]]
