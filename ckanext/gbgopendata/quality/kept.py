@@ -630,6 +630,39 @@ def _weakest(rows: Any, lang: str) -> list[dict[str, Any]]:
     return weakest
 
 
+def rows(organization_id: str | None = None, scope: str = "open", lang: str | None = None) -> list[dict[str, Any]]:
+    """One entry per assessed dataset of the scope (the admin page's CSV),
+    weakest first: as `summary`'s "weakest", with each indicator's points
+    per variant, {"eu": {key: points}, "se": {...}}. Reads the records as
+    kept (call `summary` first to rebuild stale ones)."""
+    lang = lang or languages.request_language()
+    package = model.package_table
+    query = (
+        sa.select(package.c.id, package.c.name, package.c.title, package.c.owner_org, table)
+        .join(table, table.c.package_id == package.c.id)
+        .where(_scoped(organization_id, scope))
+        .order_by(table.c.eu_total, table.c.se_total, package.c.name)
+    )
+    found = model.Session.execute(query).all()
+    titles = _titles([row.id for row in found], lang)
+    from ckanext.gbgopendata import publishers
+
+    organizations = publishers.organizations()
+    entries = []
+    for row in found:
+        organization = organizations.get(row.owner_org or "", {})
+        entries.append({
+            "id": row.id, "name": row.name, "title": titles.get(row.id) or row.title or row.name,
+            "organization": languages.in_language(organization.get("names"), lang) or organization.get("name"),
+            "eu_total": row.eu_total, "se_total": row.se_total, "eu_rating": row.eu_rating, "se_rating": row.se_rating,
+            "indicators": {
+                variant: {i["key"]: i["points"] for i in row.result["scores"][variant]["indicators"]}
+                for variant in scoring.VARIANTS
+            },
+        })
+    return entries
+
+
 def _titles(package_ids: list[str], lang: str) -> dict[str, str]:
     if not package_ids:
         return {}

@@ -256,3 +256,15 @@ def test_the_summary_rebuilds_stale_records_and_leaves_the_rest_to_a_job(app, pe
 
     jobs.refresh_quality()
     assert kept.stale(scope="all") == []
+
+
+def test_the_rows_behind_the_csv_hold_every_assessed_dataset_with_its_indicators(app, people):
+    with app.flask_app.test_request_context():
+        kept.summary(None, "all", "en")
+        entries = kept.rows(None, "all", "en")
+    assert {e["id"] for e in entries} == {people[k]["id"] for k in ("public", "draft", "full")}
+    assert [e["eu_total"] for e in entries] == sorted(e["eu_total"] for e in entries)
+    for entry in entries:
+        for variant in ("eu", "se"):
+            assert sum(entry["indicators"][variant].values()) == entry[f"{variant}_total"]
+    assert "dcat_ap_compliance" in entries[0]["indicators"]["eu"] and "dcat_ap_compliance" not in entries[0]["indicators"]["se"]
