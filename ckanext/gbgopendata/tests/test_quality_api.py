@@ -114,6 +114,7 @@ def test_show_of_a_current_record_reads_it_in_a_few_statements(app, people):
         kept.show(people["full"]["id"], "en")  # current
         with counting() as counts:
             kept.show(people["full"]["id"], "en")
+    print(f"gbg_quality_show of a current record: {len(counts.sql)} SQL statements")
     assert len(counts.sql) <= 3, counts.report()
 
 
