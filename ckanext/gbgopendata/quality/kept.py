@@ -439,6 +439,8 @@ def _as_shown(context: dict, validated: dict[str, Any]) -> dict[str, Any]:
     from ckan.lib import plugins as lib_plugins
 
     plugin = lib_plugins.lookup_package_plugin(validated.get("type"))
+    # the show schema copies from `name` (a field no indicator reads)
+    validated = {**validated, "name": validated.get("name") or "preview"}
     shown, _errors = plugin.validate(dict(context), validated, plugin.show_package_schema(), "package_show")
     return shown
 
@@ -495,7 +497,9 @@ def preview(data_dict: dict[str, Any], context: dict | None = None, lang: str | 
     checked = _without_bad_input(context, given)
     try:
         shown = _as_shown(context, _valid_part(context, checked, action))
-    except DataError:  # a shape the schema cannot read: nothing of it scores
+    except (DataError, KeyError, TypeError, ValueError, AttributeError):
+        # a shape the schemas cannot read: nothing of it scores (a preview never fails on its input)
+        log.info("quality preview: input the schema cannot read", exc_info=True)
         shown = _as_shown(context, _valid_part(context, {k: checked[k] for k in ("type", "owner_org") if k in checked},
                                                action))
     shown = _without_missing(shown)

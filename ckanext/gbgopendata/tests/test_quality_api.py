@@ -189,6 +189,9 @@ def test_preview_of_a_new_dataset_needs_the_right_to_create_in_its_organisation(
     assert [link["url"] for link in result["links"]] == ["https://goteborg.se/opendata/ny.csv"]
     for user in (None, people["member"], people["outsider"]):
         _post(app, "gbg_quality_preview", new, user, status=403)
+    # as little as an organisation (a form just opened), or one that does not exist (sysadmins pass auth)
+    assert _post(app, "gbg_quality_preview", {"owner_org": people["trafik"]["id"]}, people["editor"]).json["result"]
+    assert _post(app, "gbg_quality_preview", {"owner_org": "abc"}, people["sysadmin"]).json["result"]["variants"]
     assert _post(app, "gbg_quality_preview", {"title_translated": {"sv": "Ny"}}, people["editor"], status=409).json[
         "error"]["owner_org"]
     assert model.Session.query(model.Package).count() == 3  # nothing created
