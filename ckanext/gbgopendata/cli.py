@@ -472,3 +472,19 @@ gbgopendata.add_command(rebuild_catalog)
 from ckanext.gbgopendata.quality.links_cli import check_links  # noqa: E402
 
 gbgopendata.add_command(check_links)
+
+@gbgopendata.command("rebuild-quality")
+@click.option("--all", "everything", is_flag=True, help="Every dataset's score, not only the stale ones.")
+def rebuild_quality(everything: bool) -> None:
+    """Rebuilds the kept quality scores (MQA) of the datasets whose score is
+    stale (or of every dataset under the rule, with --all)."""
+    from ckanext.gbgopendata.quality import kept as quality
+
+    ids = quality.stale() if not everything else quality.stale(everything=True)
+    built = 0
+    with click.progressbar(length=len(ids), label=toolkit._("Quality scores"), file=click.get_text_stream("stderr")) as bar:
+        for start in range(0, len(ids), quality.BATCH):
+            chunk = ids[start:start + quality.BATCH]
+            built += quality.rebuild(chunk)
+            bar.update(len(chunk))
+    click.secho(toolkit._("{built} quality scores rebuilt.").format(built=built), fg="green")

@@ -1,5 +1,6 @@
 """Background jobs (CKAN's RQ queue on the stack's Redis, run by `ckan jobs
-worker`): the kept DCAT fragments rebuilt after a change, debounced.
+worker`): the kept DCAT fragments and quality scores rebuilt after a
+change, debounced.
 
 A job is asked for at most once per debounce window per subject: a burst of
 saves of one dataset, or of an organisation, gives one rebuild. Nothing
@@ -65,24 +66,48 @@ def enqueue_catalogue_refresh() -> None:
 
 def rebuild_dataset(package_id: str) -> None:
     from ckanext.gbgopendata.dcat import kept
+    from ckanext.gbgopendata.quality import kept as quality, links
 
     _release("dataset:" + package_id)  # a save after this point asks again
-    kept.rebuild([package_id])
+    # the fragment and the quality score from one graph; then its links checked
+    rebuilder = quality.Rebuilder()
+    kept.rebuild([package_id], derived=rebuilder)
+    links.request_checks(sorted(rebuilder.urls))
 
 
 def rebuild_organization(organization_id: str) -> None:
     from ckanext.gbgopendata.dcat import kept
+    from ckanext.gbgopendata.quality import kept as quality
 
     _release("organization:" + organization_id)
-    kept.rebuild(kept.fragments_of_organization(organization_id))
+    rebuilder = quality.Rebuilder()
+    kept.rebuild(kept.fragments_of_organization(organization_id), derived=rebuilder)
+    # the organisation's datasets the open catalogue does not show are scored too
+    quality.rebuild(sorted(set(quality.datasets_of_organization(organization_id)) - set(rebuilder.built)))
 
 
 def refresh_catalogue() -> None:
     from ckanext.gbgopendata.dcat import kept
+    from ckanext.gbgopendata.quality import kept as quality
 
     _release("catalogue")
-    built = kept.refresh_outdated()
+    rebuilder = quality.Rebuilder()
+    built = kept.refresh_outdated(derived=rebuilder)
     log.info("rebuilt %s outdated DCAT fragments", built)
+    rescored = quality.rebuild(quality.stale())
+    log.info("rebuilt %s more quality scores", rescored)
+
+
+def enqueue_quality_refresh() -> None:
+    _enqueue("quality", refresh_quality, [], "gbgopendata: stale quality scores", timeout=3600)
+
+
+def refresh_quality() -> None:
+    """Every stale quality score rebuilt (those a summary left)."""
+    from ckanext.gbgopendata.quality import kept as quality
+
+    _release("quality")
+    log.info("rebuilt %s stale quality scores", quality.rebuild(quality.stale()))
 
 
 def check_links(urls: list[str]) -> None:

@@ -15,6 +15,7 @@ from ckanext.gbgopendata import cli, helpers, jobs, licenses, middleware, publis
 from ckanext.gbgopendata.checklist import in_force
 from ckanext.gbgopendata.logic import action, auth, bad_input, events, existence, publication, registry, save, visibility
 from ckanext.gbgopendata.logic import checklist as checklist_actions
+from ckanext.gbgopendata.logic import quality as quality_actions
 from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its validators)
 from ckanext.gbgopendata import classification_helpers, presentation, views
 
@@ -69,7 +70,7 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def get_actions(self):
         # What the caller may not know of is "not found" before anything else is checked.
         return existence.guard_actions(
-            bad_input.guard_actions({**action.get_actions(), **checklist_actions.get_actions()})
+            bad_input.guard_actions({**action.get_actions(), **checklist_actions.get_actions(), **quality_actions.get_actions()})
         )
 
     # IAuthFunctions

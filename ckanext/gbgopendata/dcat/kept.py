@@ -31,7 +31,7 @@ import heapq
 import itertools
 import logging
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Protocol, Sequence
 
 import sqlalchemy as sa
 from rdflib import Graph
@@ -136,15 +136,27 @@ def _timestamp(value: Any) -> datetime.datetime | None:
         return None
 
 
-def build(dataset_dict: dict[str, Any], assembler: catalogue.Assembler | None = None) -> Fragment:
+def dataset_graph(dataset_dict: dict[str, Any], assembler: catalogue.Assembler | None = None) -> tuple[Any, Graph]:
+    """(ref, graph) of a dataset (package_show's output) as the open
+    catalogue shows it (no internal field), whatever its privacy: the one
+    graph its fragment and its quality score are built from."""
+    from ckanext.gbgopendata.logic import visibility
+
+    return (assembler or catalogue.Assembler()).dataset_graph(visibility.strip_internal_fields(dataset_dict))
+
+
+def build(
+    dataset_dict: dict[str, Any],
+    assembler: catalogue.Assembler | None = None,
+    graph: tuple[Any, Graph] | None = None,
+) -> Fragment:
     """The fragment of a dataset (package_show's output): the rule's standing
     from the whole dataset, the triples from what the open catalogue shows
-    of it (no internal field)."""
-    from ckanext.gbgopendata.logic import facts, visibility
+    of it (no internal field; `graph`, when given, is `dataset_graph`'s)."""
+    from ckanext.gbgopendata.logic import facts
 
-    assembler = assembler or catalogue.Assembler()
     writers = _writers()
-    ref, graph = assembler.dataset_graph(visibility.strip_internal_fields(dataset_dict))
+    ref, graph = graph or dataset_graph(dataset_dict, assembler)
     own, shared = catalogue.split(ref, graph)
     return Fragment(
         package_id=dataset_dict["id"],
@@ -201,26 +213,45 @@ def store(fragments: Sequence[Fragment], built_stamp: str) -> None:
     ])
 
 
-def rebuild(package_ids: Iterable[str], progress: Any = None) -> int:
+class Derived(Protocol):
+    """What else is built from a dataset's graph while its fragment is (the
+    quality score, quality/kept.py): `add` per dataset, `store` in the
+    fragments' transaction."""
+
+    def add(self, dataset_dict: dict[str, Any], ref: Any, graph: Graph) -> None: ...
+
+    def store(self) -> None: ...
+
+
+def rebuild(package_ids: Iterable[str], progress: Any = None, derived: Derived | None = None) -> int:
     """Rebuilds and commits the fragments of these datasets (those that
-    still exist), a hundred a transaction; returns how many were built."""
+    still exist), a hundred a transaction; returns how many were built.
+    `derived` is built from each dataset's same graph."""
     assembler = catalogue.Assembler()
     built_stamp = stamp()
     built = 0
     batch: list[Fragment] = []
+
+    def flush() -> None:
+        store(batch, built_stamp)
+        if derived is not None:
+            derived.store()
+        model.Session.commit()
+
     for package_id in package_ids:
         dataset_dict = _stored(package_id)
         if dataset_dict is not None:
-            batch.append(build(dataset_dict, assembler))
+            graph = dataset_graph(dataset_dict, assembler)
+            batch.append(build(dataset_dict, assembler, graph))
+            if derived is not None:
+                derived.add(dataset_dict, *graph)
         if len(batch) >= 100:
-            store(batch, built_stamp)
-            model.Session.commit()
+            flush()
             built += len(batch)
             batch = []
         if progress is not None:
             progress.update(1)
-    store(batch, built_stamp)
-    model.Session.commit()
+    flush()
     return built + len(batch)
 
 
@@ -306,7 +337,7 @@ def current_snapshot() -> tuple["Snapshot", bool]:
     return snapshot, needs_job or bool(snapshot.state.outdated)
 
 
-def refresh_outdated() -> int:
+def refresh_outdated(derived: Derived | None = None) -> int:
     """The background job's work: every candidate whose fragment is stale or
     built with another stamp."""
     package = model.package_table
@@ -319,7 +350,7 @@ def refresh_outdated() -> int:
             fragment_table.c.source_modified.is_distinct_from(package.c.metadata_modified),
         ))
     )]
-    return rebuild(ids)
+    return rebuild(ids, derived=derived)
 
 
 def rebuild_catalogue(progress_factory: Any = None) -> tuple[int, int]:

@@ -53,6 +53,37 @@ def gbg_dataset_unpublish(context, data_dict):
     return _may_run_the_checklist(context, data_dict)
 
 
+def gbg_quality_show(context, data_dict):
+    """A dataset's quality: those who may edit it (the publisher sees it
+    while editing; the public and members do not)."""
+    if context.get("user") and authz.is_authorized("package_update", dict(context), data_dict).get("success"):
+        return {"success": True}
+    return {"success": False, "msg": toolkit._("Only the dataset's editors may see its quality")}
+
+
+def gbg_quality_preview(context, data_dict):
+    """The form's preview: who may edit the dataset, or for a new one, who
+    may create a dataset in its organisation."""
+    if not context.get("user"):
+        return {"success": False, "msg": toolkit._("Only the dataset's editors may see its quality")}
+    if (data_dict or {}).get("id"):
+        return gbg_quality_show(context, data_dict)
+    result = authz.is_authorized("package_create", dict(context), {"owner_org": data_dict.get("owner_org")})
+    if result.get("success"):
+        return {"success": True}
+    return {"success": False, "msg": toolkit._("Only the dataset's editors may see its quality")}
+
+
+def gbg_quality_summary(context, data_dict):
+    """The catalogue's quality figures: sysadmins (CKAN lets them past every
+    auth function); an organisation's: its admins too."""
+    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    organization_id = (data_dict or {}).get("organization_id")
+    if user is not None and organization_id and authz.users_role_for_group_or_org(organization_id, user.name) == "admin":
+        return {"success": True}
+    return {"success": False, "msg": toolkit._("Only the organisation's admins may see its quality figures")}
+
+
 def _signed_in_on_a_dataset(name: str) -> Callable:
     """CKAN's collaborator auth functions assert that the user and the
     dataset exist, so an anonymous request (or an unknown dataset) was an
@@ -96,6 +127,9 @@ def get_auth_functions() -> dict[str, Callable]:
         "gbg_dataset_publish": gbg_dataset_publish,
         "gbg_dataset_unpublish": gbg_dataset_unpublish,
         "member_create": member_create,
+        "gbg_quality_show": gbg_quality_show,
+        "gbg_quality_preview": gbg_quality_preview,
+        "gbg_quality_summary": gbg_quality_summary,
         **{
             name: _signed_in_on_a_dataset(name)
             for name in ("package_collaborator_list", "package_collaborator_create", "package_collaborator_delete")

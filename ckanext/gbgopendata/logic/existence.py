@@ -124,6 +124,8 @@ NAMED_BY: dict[str, tuple[Identifier, ...]] = {
     "gbg_checklist_update": _ID,
     "gbg_dataset_publish": _ID,
     "gbg_dataset_unpublish": _ID,
+    "gbg_quality_show": _ID,
+    "gbg_quality_preview": _ID,  # when given (a new dataset has none)
 }
 
 # Pages: the view argument that names what (CKAN's dataset, resource and

@@ -518,6 +518,14 @@ def _declarations() -> dict[str, Declaration]:
         "gbg_checklist_update": {**ID, "items": OBJECT_LIST},
         "gbg_dataset_publish": ID,
         "gbg_dataset_unpublish": {**ID, "comment": TEXT},
+        # the metadata quality (ours)
+        "gbg_quality_show": ID,
+        "gbg_quality_preview": Declaration(
+            {"id": IDENTIFIER, "name": IDENTIFIER, "owner_org": IDENTIFIER, "type": IDENTIFIER},
+            "a dataset as package_update takes it: bad_input.check_dataset and the scheming schema, "
+            "whose refused fields score as missing (quality/kept.preview)",
+        ),
+        "gbg_quality_summary": {"organization_id": IDENTIFIER, "scope": OneOf(_fixed("open", "all"))},
         # organisations and groups
         "group_autocomplete": autocomplete,
         "organization_autocomplete": autocomplete,
