@@ -177,8 +177,11 @@ def store(records: Sequence[Record], built_stamp: str | None = None) -> None:
     ])
 
 
-def _under_the_rule(dataset_dict: dict[str, Any]) -> bool:
-    return dataset_dict.get("type") in dataset_types.types_under_the_rule()
+def _kept_for(dataset_dict: dict[str, Any]) -> bool:
+    """A score is kept for a dataset under the rule that is not deleted (a
+    draft too: its publisher sees it while editing); a deleted one names no
+    link to check."""
+    return dataset_dict.get("type") in dataset_types.types_under_the_rule() and dataset_dict.get("state") != "deleted"
 
 
 class Rebuilder:
@@ -192,7 +195,7 @@ class Rebuilder:
         self.built: list[str] = []
 
     def add(self, dataset_dict: dict[str, Any], ref: Any, graph: Any) -> None:
-        if not _under_the_rule(dataset_dict):
+        if not _kept_for(dataset_dict):
             return
         record = build(dataset_dict, graph, ref)
         self.pending.append(record)
