@@ -37,8 +37,13 @@ CATALOGUE_PREFIX = PREFIX + "catalog_"
 SHACL_DIR = PREFIX + "shacl_dir"
 CHECKLIST_FILE = PREFIX + "checklist_file"
 GRAVATAR = PREFIX + "gravatar"
+QUALITY_MIN_RATING = PREFIX + "quality_min_rating"
 
 DCAT_FORMAT_STYLES = ("eu", "se")
+# The MQA ratings a dataset may be required to reach, best first
+# (quality/scoring.RATINGS without "bad"); the checklist's `quality` check.
+QUALITY_MIN_RATINGS = ("excellent", "good", "sufficient")
+QUALITY_CHECK = "quality"
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0", "")
 
@@ -76,6 +81,9 @@ class Settings:
     checklist_file: str
     gravatar: bool
     checklist: "Checklist"
+    # None: the checklist's quality item is recommended, at "good"; a rating
+    # makes it required at that rating (the checklist in force says so).
+    quality_min_rating: str | None = None
 
 
 _current: Settings | None = None
@@ -113,6 +121,24 @@ def _catalogue(config: Mapping[str, Any]) -> CatalogueSettings:
     )
 
 
+def _quality_min_rating(config: Mapping[str, Any]) -> str | None:
+    rating = _text(config, QUALITY_MIN_RATING).lower()
+    if rating and rating not in QUALITY_MIN_RATINGS:
+        raise SettingsError(f"{QUALITY_MIN_RATING}: {rating!r} is not one of {', '.join(QUALITY_MIN_RATINGS)}")
+    return rating or None
+
+
+def _with_quality_required(checklist: "Checklist", min_rating: str | None) -> "Checklist":
+    """The checklist with its quality items required when a minimum rating
+    is configured (the file says recommended; the setting decides)."""
+    if min_rating is None or not any(item.check == QUALITY_CHECK and not item.required for item in checklist.items):
+        return checklist
+    items = tuple(
+        dataclasses.replace(item, required=True) if item.check == QUALITY_CHECK else item for item in checklist.items
+    )
+    return dataclasses.replace(checklist, items=items)
+
+
 def build(config: Mapping[str, Any], load_checklist: Callable[[str], "Checklist"]) -> Settings:
     """The settings in `config`; raises SettingsError naming the first
     option that cannot be used. `load_checklist(configured file)` gives the
@@ -122,6 +148,7 @@ def build(config: Mapping[str, Any], load_checklist: Callable[[str], "Checklist"
     if style not in DCAT_FORMAT_STYLES:
         raise SettingsError(f"{DCAT_FORMAT_STYLE}: {style!r} is not one of {', '.join(DCAT_FORMAT_STYLES)}")
     checklist_file = _text(config, CHECKLIST_FILE)
+    min_rating = _quality_min_rating(config)
     return Settings(
         support_email=_text(config, SUPPORT_EMAIL),
         open_licenses=tuple(_text(config, OPEN_LICENSES).replace(",", " ").split()),
@@ -132,7 +159,8 @@ def build(config: Mapping[str, Any], load_checklist: Callable[[str], "Checklist"
         shacl_dir=_text(config, SHACL_DIR),
         checklist_file=checklist_file,
         gravatar=_boolean(config, GRAVATAR),
-        checklist=load_checklist(checklist_file),
+        checklist=_with_quality_required(load_checklist(checklist_file), min_rating),
+        quality_min_rating=min_rating,
     )
 
 
@@ -152,7 +180,8 @@ def current() -> Settings:
 def with_checklist(checklist: "Checklist") -> Settings:
     """The settings in force with another checklist (a reload)."""
     global _current
-    _current = dataclasses.replace(current(), checklist=checklist)
+    in_force = current()
+    _current = dataclasses.replace(in_force, checklist=_with_quality_required(checklist, in_force.quality_min_rating))
     return _current
 
 
