@@ -56,3 +56,21 @@ def sysadmin(clean_db):
 def editor(organization):
     """An editor of the `organization` fixture, with an API token."""
     return organization_member(organization, "editor")
+
+
+@pytest.fixture(autouse=True)
+def _quality_actions_until_the_kept_score_lands(monkeypatch):
+    """PROVISIONAL (quality_fixtures.py): while quality/kept.py is the
+    skeleton (branch q-store), the quality panel asks a stand-in of
+    `gbg_quality_show`/`gbg_quality_preview`; once it is written, this does
+    nothing."""
+    import inspect
+
+    from ckanext.gbgopendata.quality import kept
+
+    if "NotImplementedError" not in inspect.getsource(kept.preview):
+        return
+    from ckanext.gbgopendata.tests import quality_fixtures
+    from ckanext.gbgopendata.views import quality
+
+    monkeypatch.setattr(quality, "_quality_action", quality_fixtures.stand_in)
