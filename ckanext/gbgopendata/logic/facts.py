@@ -79,6 +79,18 @@ def quality_ratings(package_id: str | None, in_force: assessment.Rules) -> dict[
     return {"eu": row.eu_rating, "se": row.se_rating} if row else {}
 
 
+def quality_ratings_of(package_ids: list[str], in_force: assessment.Rules) -> dict[str, dict[str, str]]:
+    """`quality_ratings` of many datasets in one query (the overviews)."""
+    if not package_ids or not any(item.check == automatic.QUALITY_CHECK for item in in_force.checklist.items):
+        return {}
+    rows = model.Session.execute(
+        gbg_model.quality.select()
+        .with_only_columns(gbg_model.quality.c.package_id, gbg_model.quality.c.eu_rating, gbg_model.quality.c.se_rating)
+        .where(gbg_model.quality.c.package_id.in_(package_ids))
+    )
+    return {row.package_id: {"eu": row.eu_rating, "se": row.se_rating} for row in rows}
+
+
 def facts(
     dataset: Mapping[str, Any],
     *,

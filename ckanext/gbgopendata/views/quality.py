@@ -112,8 +112,10 @@ def field_anchor(field: str, dataset_type: str = "dataset") -> str:
     address its URL input."""
     resource = field.startswith("resources.")
     name, _, sub = field.removeprefix("resources.").partition(".")
+    if not resource and name == "owner_org":
+        return "field-organizations"  # CKAN's organisation select
     if resource and name == "url":
-        return "field-image-url"  # CKAN's upload-or-link input
+        return "field-resource-url"  # CKAN's upload-or-link input
     definition = _schema_fields(dataset_type, resource).get(name, {})
     subfields = definition.get("repeating_subfields")
     if subfields:
