@@ -23,8 +23,9 @@ already parsed:
   `name_translated` ({lang: text}) and the distribution's own `license`.
 
 `Facts`: the settings that decide (`Rules`: the checklist, the open
-licences, the dataset types under the rule), the organisation's facts, the
-stored confirmations and, when a save is decided, the dataset as stored.
+licences, the dataset types under the rule, the quality rating asked), the
+organisation's facts, the stored confirmations, the dataset's kept quality
+ratings and, when a save is decided, the dataset as stored.
 """
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ class Rules:
     checklist: checklist.Checklist
     open_licenses: tuple[str, ...]
     types_under_rule: frozenset[str]
+    # The rating the checklist's quality item asks (settings.quality_min_rating,
+    # "good" when unset: the item is then recommended).
+    quality_min_rating: str = automatic.DEFAULT_MIN_RATING
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ class Facts:
     # as it is (a read, an overview) or a new one.
     stored: Mapping[str, Any] | None = None
     stored_organization: Mapping[str, Any] = field(default_factory=dict)
+    # The dataset's kept metadata quality rating per variant ({"eu": "good",
+    # "se": "excellent"}); {} when it has not been assessed yet.
+    quality: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,6 +166,8 @@ def automatic_missing(check: str, dataset: Mapping[str, Any], facts: Facts, orga
     """What keeps the automatic item of `check` from being done."""
     if check in _ITEMS_THAT_ARE_CONDITIONS:
         return _missing(_ITEMS_THAT_ARE_CONDITIONS[check](dataset, facts))
+    if check == automatic.QUALITY_CHECK:
+        return automatic.quality_check(facts.quality, facts.rules.quality_min_rating)
     return automatic.CHECKS[check](dataset, facts.organization if organization is None else organization)
 
 

@@ -104,21 +104,6 @@ def gbgopendata_filled_entries(field: dict, value: Any) -> list[dict]:
     ]
 
 
-def gbgopendata_empty_recommended(fields: list[dict], data: dict) -> list[dict]:
-    """The recommended fields that `data` leaves empty (for the form's count)."""
-    empty = []
-    for field in fields:
-        if field.get("form_group") != "recommended":
-            continue
-        name = field["field_name"]
-        value = data.get(name)
-        if value is None and field.get("preset", "").startswith("gbgopendata_fluent"):
-            value = {lang: data.get(f"{name}-{lang}") for lang in languages.LANGUAGES}
-        if not _is_filled(value):
-            empty.append(field)
-    return empty
-
-
 @toolkit.chained_helper
 def get_facet_items_dict(next_helper: Callable[..., Any], facet: str, *args: Any, **kwargs: Any) -> list[dict]:
     """CKAN's facet items, with labels instead of URIs for vocabulary facets."""
@@ -218,7 +203,6 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "gbgopendata_vocabulary_label": gbgopendata_vocabulary_label,
         "gbgopendata_as_list": gbgopendata_as_list,
         "gbgopendata_form_group_title": gbgopendata_form_group_title,
-        "gbgopendata_empty_recommended": gbgopendata_empty_recommended,
         "gbgopendata_is_filled": _is_filled,
         "gbgopendata_filled_entries": gbgopendata_filled_entries,
         "gbgopendata_facet_label": gbgopendata_facet_label,

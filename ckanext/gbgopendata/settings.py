@@ -41,8 +41,13 @@ LINK_CHECK_TIMEOUT = PREFIX + "link_check_timeout"
 LINK_CHECK_ALLOWED_HOSTS = PREFIX + "link_check_allowed_hosts"
 LINK_CHECK_CONCURRENCY = PREFIX + "link_check_concurrency"
 LINK_CHECK_HOST_INTERVAL = PREFIX + "link_check_host_interval"
+QUALITY_MIN_RATING = PREFIX + "quality_min_rating"
 
 DCAT_FORMAT_STYLES = ("eu", "se")
+# The MQA ratings a dataset may be required to reach, best first
+# (quality/scoring.RATINGS without "bad"); the checklist's `quality` check.
+QUALITY_MIN_RATINGS = ("excellent", "good", "sufficient")
+QUALITY_CHECK = "quality"
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0", "")
 
@@ -86,6 +91,9 @@ class Settings:
     link_check_allowed_hosts: tuple[str, ...] = ()
     link_check_concurrency: int = 4
     link_check_host_interval: float = 1.0
+    # None: the checklist's quality item is recommended, at "good"; a rating
+    # makes it required at that rating (the checklist in force says so).
+    quality_min_rating: str | None = None
 
 
 _current: Settings | None = None
@@ -136,6 +144,24 @@ def _catalogue(config: Mapping[str, Any]) -> CatalogueSettings:
     )
 
 
+def _quality_min_rating(config: Mapping[str, Any]) -> str | None:
+    rating = _text(config, QUALITY_MIN_RATING).lower()
+    if rating and rating not in QUALITY_MIN_RATINGS:
+        raise SettingsError(f"{QUALITY_MIN_RATING}: {rating!r} is not one of {', '.join(QUALITY_MIN_RATINGS)}")
+    return rating or None
+
+
+def _with_quality_required(checklist: "Checklist", min_rating: str | None) -> "Checklist":
+    """The checklist with its quality items required when a minimum rating
+    is configured (the file says recommended; the setting decides)."""
+    if min_rating is None or not any(item.check == QUALITY_CHECK and not item.required for item in checklist.items):
+        return checklist
+    items = tuple(
+        dataclasses.replace(item, required=True) if item.check == QUALITY_CHECK else item for item in checklist.items
+    )
+    return dataclasses.replace(checklist, items=items)
+
+
 def build(config: Mapping[str, Any], load_checklist: Callable[[str], "Checklist"]) -> Settings:
     """The settings in `config`; raises SettingsError naming the first
     option that cannot be used. `load_checklist(configured file)` gives the
@@ -145,6 +171,7 @@ def build(config: Mapping[str, Any], load_checklist: Callable[[str], "Checklist"
     if style not in DCAT_FORMAT_STYLES:
         raise SettingsError(f"{DCAT_FORMAT_STYLE}: {style!r} is not one of {', '.join(DCAT_FORMAT_STYLES)}")
     checklist_file = _text(config, CHECKLIST_FILE)
+    min_rating = _quality_min_rating(config)
     return Settings(
         support_email=_text(config, SUPPORT_EMAIL),
         open_licenses=tuple(_text(config, OPEN_LICENSES).replace(",", " ").split()),
@@ -155,12 +182,13 @@ def build(config: Mapping[str, Any], load_checklist: Callable[[str], "Checklist"
         shacl_dir=_text(config, SHACL_DIR),
         checklist_file=checklist_file,
         gravatar=_boolean(config, GRAVATAR),
-        checklist=load_checklist(checklist_file),
         site_url=_text(config, "ckan.site_url"),
         link_check_timeout=_number(config, LINK_CHECK_TIMEOUT, 10.0, least=0.1, most=120),
         link_check_allowed_hosts=tuple(_text(config, LINK_CHECK_ALLOWED_HOSTS).replace(",", " ").split()),
         link_check_concurrency=int(_number(config, LINK_CHECK_CONCURRENCY, 4, least=1, most=32)),
         link_check_host_interval=_number(config, LINK_CHECK_HOST_INTERVAL, 1.0, least=0, most=60),
+        checklist=_with_quality_required(load_checklist(checklist_file), min_rating),
+        quality_min_rating=min_rating,
     )
 
 
@@ -180,7 +208,8 @@ def current() -> Settings:
 def with_checklist(checklist: "Checklist") -> Settings:
     """The settings in force with another checklist (a reload)."""
     global _current
-    _current = dataclasses.replace(current(), checklist=checklist)
+    in_force = current()
+    _current = dataclasses.replace(in_force, checklist=_with_quality_required(checklist, in_force.quality_min_rating))
     return _current
 
 

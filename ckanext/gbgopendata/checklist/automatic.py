@@ -107,6 +107,48 @@ def open_format_check(dataset: Mapping[str, Any], organization: Mapping[str, Any
     ]
 
 
+# --- the metadata quality (the kept MQA score's ratings, read into Facts) --------------
+
+QUALITY_CHECK = "quality"
+# Best first (quality/scoring.RATINGS).
+RATINGS = ("excellent", "good", "sufficient", "bad")
+DEFAULT_MIN_RATING = "good"
+# The two harvesters' variants, as the quality panel names them.
+PORTALS = {"eu": "data.europa.eu", "se": "Sveriges dataportal"}
+
+
+def rating_label(rating: str) -> messages.Message:
+    labels = {
+        "excellent": N_("Excellent"),
+        "good": N_("Good"),
+        "sufficient": N_("Sufficient"),
+        "bad": N_("Bad"),
+    }
+    return labels[rating]
+
+
+def quality_check(ratings: Mapping[str, str], minimum: str = DEFAULT_MIN_RATING) -> list[Missing]:
+    """The quality item: both variants rated at least `minimum`. `ratings`
+    is the dataset's kept rating per variant ({} when not assessed yet: not
+    done, never a guess)."""
+    if not all(ratings.get(variant) in RATINGS for variant in PORTALS):
+        return [Missing(QUALITY_CHECK, N_("The metadata quality has not been assessed yet."))]
+    lowest_allowed = RATINGS.index(minimum)
+    return [
+        Missing(
+            QUALITY_CHECK,
+            N_(
+                "{portal} rates the metadata quality {rating}; at least {minimum} is needed.",
+                portal=portal,
+                rating=rating_label(ratings[variant]),
+                minimum=rating_label(minimum),
+            ),
+        )
+        for variant, portal in PORTALS.items()
+        if RATINGS.index(ratings[variant]) > lowest_allowed
+    ]
+
+
 CHECKS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], list[Missing]]] = {
     "mandatory_metadata": mandatory_metadata_check,
     "contact_email": contact_email_check,
@@ -115,4 +157,5 @@ CHECKS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], list[Missing]
 }
 # The checks a checklist file may name: these, and the two that are rule conditions.
 RULE_CHECKS = ("classification", "open_licence")
-CHECK_NAMES = RULE_CHECKS + tuple(CHECKS)
+# The quality check reads the dataset's kept ratings (assessment.Facts.quality), not the dataset.
+CHECK_NAMES = RULE_CHECKS + tuple(CHECKS) + (QUALITY_CHECK,)

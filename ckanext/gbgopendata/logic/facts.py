@@ -10,8 +10,9 @@ from typing import Any, Mapping
 
 from ckan import model
 
-from ckanext.gbgopendata import assessment, checklist, dataset_types, licenses, publishers
+from ckanext.gbgopendata import assessment, checklist, dataset_types, licenses, publishers, settings
 from ckanext.gbgopendata import model as gbg_model
+from ckanext.gbgopendata.checklist import automatic
 
 _rules_of: dict[int, assessment.Rules] = {}
 
@@ -22,9 +23,17 @@ def rules() -> assessment.Rules:
     current = checklist.current()
     open_licenses = tuple(licenses.open_license_ids())
     types = frozenset(dataset_types.types_under_the_rule())
+    min_rating = settings.current().quality_min_rating or automatic.DEFAULT_MIN_RATING
     cached = _rules_of.get(id(current))
-    if cached is None or cached.open_licenses != open_licenses or cached.types_under_rule != types:
-        cached = assessment.Rules(checklist=current, open_licenses=open_licenses, types_under_rule=types)
+    if (
+        cached is None
+        or cached.open_licenses != open_licenses
+        or cached.types_under_rule != types
+        or cached.quality_min_rating != min_rating
+    ):
+        cached = assessment.Rules(
+            checklist=current, open_licenses=open_licenses, types_under_rule=types, quality_min_rating=min_rating
+        )
         _rules_of.clear()
         _rules_of[id(current)] = cached
     return cached
@@ -56,19 +65,48 @@ def organization_of(dataset: Mapping[str, Any]) -> Mapping[str, Any]:
     return publishers.organizations().get(dataset.get("owner_org") or "", {})
 
 
+def quality_ratings(package_id: str | None, in_force: assessment.Rules) -> dict[str, str]:
+    """The dataset's kept quality rating per variant (`model.quality`, as
+    the last rebuild left it); {} when not assessed yet, or when the
+    checklist in force asks nothing of the quality (no read then)."""
+    if not package_id or not any(item.check == automatic.QUALITY_CHECK for item in in_force.checklist.items):
+        return {}
+    row = model.Session.execute(
+        gbg_model.quality.select()
+        .with_only_columns(gbg_model.quality.c.eu_rating, gbg_model.quality.c.se_rating)
+        .where(gbg_model.quality.c.package_id == package_id)
+    ).first()
+    return {"eu": row.eu_rating, "se": row.se_rating} if row else {}
+
+
+def quality_ratings_of(package_ids: list[str], in_force: assessment.Rules) -> dict[str, dict[str, str]]:
+    """`quality_ratings` of many datasets in one query (the overviews)."""
+    if not package_ids or not any(item.check == automatic.QUALITY_CHECK for item in in_force.checklist.items):
+        return {}
+    rows = model.Session.execute(
+        gbg_model.quality.select()
+        .with_only_columns(gbg_model.quality.c.package_id, gbg_model.quality.c.eu_rating, gbg_model.quality.c.se_rating)
+        .where(gbg_model.quality.c.package_id.in_(package_ids))
+    )
+    return {row.package_id: {"eu": row.eu_rating, "se": row.se_rating} for row in rows}
+
+
 def facts(
     dataset: Mapping[str, Any],
     *,
     confirmations: Mapping[str, Mapping[str, Any]] | None = None,
     stored: Mapping[str, Any] | None = None,
 ) -> assessment.Facts:
-    """The facts for `dataset` (its shape); the confirmations are read by its
-    id unless given (a dataset being created has none)."""
+    """The facts for `dataset` (its shape); the confirmations and the kept
+    quality ratings are read by its id unless given (a dataset being
+    created has none)."""
+    dataset_id = dataset.get("id")
     if confirmations is None:
-        dataset_id = dataset.get("id")
         confirmations = gbg_model.checklist_confirmations(dataset_id) if dataset_id else {}
+    in_force = rules()
     return assessment.Facts(
-        rules=rules(),
+        rules=in_force,
+        quality=quality_ratings(dataset_id, in_force),
         organization=organization_of(dataset),
         confirmations=confirmations,
         stored=stored,

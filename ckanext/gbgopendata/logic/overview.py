@@ -76,6 +76,7 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
     events = gbg_model.last_checklist_events(ids)
     activities = _last_activities(ids)
     rules = facts.rules()
+    ratings = facts.quality_ratings_of(ids, rules)
     organizations = publishers.organizations()
     user_ids: set[str] = set()
     result = []
@@ -83,7 +84,9 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
         dataset = facts.of_package(pkg)
         organization = organizations.get(pkg.owner_org or "", {})
         decided = assessment.assess(
-            dataset, assessment.Facts(rules=rules, organization=organization, confirmations=confirmations[pkg.id])
+            dataset, assessment.Facts(
+                rules=rules, organization=organization, confirmations=confirmations[pkg.id], quality=ratings.get(pkg.id, {})
+            )
         )
         state, status = decided.checklist, decided.status
         missing = state.incomplete_required()

@@ -67,7 +67,9 @@ def test_the_admins_approval_is_what_is_left():
 
 
 def test_an_organisation_without_orgnr_is_a_missing_publisher():
-    decided = assessment.assess(COMPLETE, assessment.Facts(RULES, {"id": "org"}, _confirmed()))
+    decided = assessment.assess(
+        COMPLETE, assessment.Facts(RULES, {"id": "org"}, _confirmed(), quality={"eu": "good", "se": "good"})
+    )
     assert [missing.field for state in decided.checklist.items for missing in state.missing] == ["owner_org"]
 
 

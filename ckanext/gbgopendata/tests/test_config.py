@@ -76,6 +76,11 @@ def test_the_settings_are_read_once_a_later_config_change_applies_at_the_next_st
     [
         ("ckanext.gbgopendata.dcat_format_style", "digg", "ckanext.gbgopendata.dcat_format_style: 'digg' is not one of eu, se"),
         ("ckanext.gbgopendata.gravatar", "maybe", "ckanext.gbgopendata.gravatar: 'maybe' is not true or false"),
+        (
+            "ckanext.gbgopendata.quality_min_rating",
+            "bra",
+            "ckanext.gbgopendata.quality_min_rating: 'bra' is not one of excellent, good, sufficient",
+        ),
     ],
 )
 def test_an_option_ckan_cannot_run_with_is_refused_at_start_naming_it(option, value, message):

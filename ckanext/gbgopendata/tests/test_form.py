@@ -129,8 +129,9 @@ def test_form_errors_name_the_field_and_keep_nothing(app, editor, organization):
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_form_counts_empty_recommended_fields(app, editor):
+def test_the_form_shows_the_metadata_quality_instead_of_a_count_of_empty_fields(app, editor):
     page = _form_page(app, "/dataset/new", editor)
-    count = page.select_one(".gbgopendata-recommended-count")
-    assert int(count["data-count"]) >= 8
-    assert "rekommenderade fält" in count.get_text()
+    assert page.select_one(".gbgopendata-recommended-count") is None
+    region = page.select_one("#quality [aria-live=polite]")
+    assert region["data-gbgopendata-quality-preview"] == "/dataset/kvalitet/forhandsgranska"
+    assert "Metadatakvalitet" in region.get_text()
