@@ -55,7 +55,8 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     # ITemplateHelpers
 
     def get_helpers(self):
-        return {**helpers.all_helpers(), **classification_helpers.all_helpers(), **views.publication.template_helpers()}
+        return {**helpers.all_helpers(), **classification_helpers.all_helpers(), **views.publication.template_helpers(),
+                **views.quality_admin.template_helpers()}
 
     # IValidators
 

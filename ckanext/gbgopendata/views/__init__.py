@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ckanext.gbgopendata.views import catalogue, organization, publication
+from ckanext.gbgopendata.views import catalogue, organization, publication, quality_admin
 
 
 def get_blueprints() -> list[Blueprint]:
-    return [organization.blueprint, catalogue.blueprint, publication.blueprint]
+    return [organization.blueprint, catalogue.blueprint, publication.blueprint, quality_admin.blueprint]
