@@ -9,8 +9,8 @@ from typing import Callable, Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 640, 250
-LEFT, RIGHT, TOP, BOTTOM = 40, 10, 28, 36
+WIDTH, HEIGHT = 480, 240
+LEFT, RIGHT, TOP, BOTTOM = 34, 16, 28, 30
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ def histogram(
         parts.append(
             f'<rect class="gbg-band" x="{start}" y="{TOP}" width="{round(end - start, 1)}" height="{plot_height}" '
             f'fill="{escape(band.colour)}" fill-opacity="0.18"/>'
-            f'<text x="{round((start + end) / 2, 1)}" y="{TOP - 8}" text-anchor="middle" font-size="12" '
-            f'fill="#333">{escape(band.label)}</text>'
+            f'<text x="{round((start + end) / 2, 1)}" y="{TOP - 8}" text-anchor="middle" font-size="13" '
+            f'fill="#222">{escape(band.label)}</text>'
         )
     for index, count in enumerate(counts):
         start = index * bucket
@@ -76,12 +76,12 @@ def histogram(
     parts.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{baseline}" stroke="#333"/>')
     for index in range(0, len(counts) + 1, 2):
         parts.append(
-            f'<text x="{x(index * bucket)}" y="{baseline + 16}" text-anchor="middle" font-size="11" '
+            f'<text x="{x(index * bucket)}" y="{baseline + 16}" text-anchor="middle" font-size="12" '
             f'fill="#333">{index * bucket}</text>'
         )
     for count in sorted({0, highest}):
         parts.append(
-            f'<text x="{LEFT - 6}" y="{y(count) + 4}" text-anchor="end" font-size="11" fill="#333">{count}</text>'
+            f'<text x="{LEFT - 6}" y="{y(count) + 4}" text-anchor="end" font-size="12" fill="#333">{count}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
