@@ -10,6 +10,7 @@ and the tests run against it.
 """
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -73,10 +74,17 @@ def _points(key: str, maximum: int, index: int) -> dict[str, int | None]:
     return {"eu": maximum if met else 0, "se": None if se_share is None else (maximum if met else 0)}
 
 
-def summary(organization_id: str | None = None, scope: str = "open") -> dict[str, Any]:
+BUILT_AT = datetime.datetime(2026, 1, 15, 23, 30)  # UTC: 00:30 on the 16th in Göteborg
+
+
+def rows(organization_id: str | None = None, scope: str = "open") -> list[dict[str, Any]]:
+    """Every assessed dataset, the weakest first: what the CSV needs
+    (`kept.rows`: the summary's `weakest` entries with each indicator's
+    points per variant, None where a variant has no such indicator, and
+    when the score was built)."""
     lang = languages.request_language()
     chosen = [d for d in DATASETS if scope == "all" or d[6]]
-    rows = sorted(
+    return sorted(
         (
             {
                 "id": f"id-{name}",
@@ -88,15 +96,21 @@ def summary(organization_id: str | None = None, scope: str = "open") -> dict[str
                 "eu_rating": _rating(eu),
                 "se_rating": _rating(se),
                 "points": {key: _points(key, maximum, index) for key, _d, maximum, _e, _s in INDICATORS},
+                "built_at": BUILT_AT,
             }
             for index, (name, title_sv, title_en, organization, eu, se, _public) in enumerate(chosen)
         ),
         key=lambda row: (row["eu_total"], row["name"]),
     )
-    totals = {variant: [row[f"{variant}_total"] for row in rows] for variant in MAXIMUM}
+
+
+def summary(organization_id: str | None = None, scope: str = "open") -> dict[str, Any]:
+    lang = languages.request_language()
+    rows_ = rows(organization_id, scope)
+    totals = {variant: [row[f"{variant}_total"] for row in rows_] for variant in MAXIMUM}
     return {
-        "datasets": len(rows) + 1,  # one not assessed yet
-        "assessed": len(rows),
+        "datasets": len(rows_) + 1,  # one not assessed yet
+        "assessed": len(rows_),
         "mean": {variant: round(sum(values) / len(values), 1) for variant, values in totals.items()},
         "lowest": {variant: min(values) for variant, values in totals.items()},
         "ratings": {
@@ -114,7 +128,7 @@ def summary(organization_id: str | None = None, scope: str = "open") -> dict[str
             }
             for key, dimension, maximum, en, sv in INDICATORS
         ],
-        "weakest": rows,
+        "weakest": [{k: v for k, v in row.items() if k not in ("points", "built_at")} for row in rows_[:20]],
         "histogram": {
             variant: [sum(1 for total in values if total // BUCKET == bucket) for bucket in range(MAXIMUM[variant] // BUCKET + 1)]
             for variant, values in totals.items()
@@ -161,6 +175,7 @@ def install(setattr_: Any, setitem: Any) -> None:
     from ckanext.gbgopendata.quality import kept, scoring
 
     setattr_(kept, "summary", summary)
+    setattr_(kept, "rows", rows, raising=False)
     if _missing(scoring.rating, 0):
         setattr_(scoring, "rating", _rating)
     logic.get_action("package_show")  # the registry of actions is built
@@ -180,6 +195,7 @@ def install_in_server() -> None:
     from ckanext.gbgopendata.quality import kept, scoring
 
     kept.summary = summary
+    kept.rows = rows
     if _missing(scoring.rating, 0):
         scoring.rating = _rating
     actions, auth_functions = checklist.get_actions, auth.get_auth_functions

@@ -15,6 +15,7 @@ from ckan.tests import factories
 from ckan.tests import helpers as ckan_helpers
 
 from ckanext.gbgopendata.tests import page_language
+from ckanext.gbgopendata.tests.browser import trafikkontoret_publishers
 from ckanext.gbgopendata.tests.helpers import organization_fields, organization_member
 from ckanext.gbgopendata.tests.quality_admin_fixtures import DATASETS, summary_stand_in  # noqa: F401 (fixture)
 
@@ -97,7 +98,9 @@ def test_the_scope_switch_shows_every_active_dataset(app, sysadmin):
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_each_page_speaks_one_language(app, sysadmin, organization, admin, lang):
+def test_each_page_speaks_one_language(app, sysadmin, organization, lang):
+    # the organisation described in both languages (the factory's text is random English)
+    _editor, admin = trafikkontoret_publishers(organization)
     prefix = "" if lang == "sv" else "/en"
     for path, user in ((PAGE, sysadmin), (f"/organization/{organization['name']}/kvalitet", admin)):
         html = app.get(prefix + path, headers=_as(user), status=200).body
@@ -198,6 +201,7 @@ def test_the_rating_bands_are_the_scorings_ratings(with_catalogues):
     assert [(band.start, band.end) for band in bands] == [(0, 120), (121, 220), (221, 350), (351, 405)]
 
 
+@pytest.mark.ckan_config("ckan.display_timezone", "Europe/Stockholm")
 def test_the_csv_has_a_row_per_dataset_with_both_totals_ratings_and_each_indicators_points(app, sysadmin, organization, admin):
     rows = _csv_rows(app.get(PAGE + ".csv", headers=_as(sysadmin), status=200), ";")
     header = rows[0]
@@ -205,7 +209,7 @@ def test_the_csv_has_a_row_per_dataset_with_both_totals_ratings_and_each_indicat
         "Datamängd", "Titel", "Organisation", "Poäng, data.europa.eu", "Betyg, data.europa.eu",
         "Poäng, Sveriges dataportal", "Betyg, Sveriges dataportal",
     ]
-    assert header[-1] == "Adress" and "Nyckelord, data.europa.eu" in header and "Följer DCAT-AP, Sveriges dataportal" in header
+    assert header[-2:] == ["Bedömd", "Adress"] and "Nyckelord, data.europa.eu" in header and "Följer DCAT-AP, Sveriges dataportal" in header
     by_name = {row[0]: dict(zip(header, row)) for row in rows[1:]}
     assert set(by_name) == {d[0] for d in DATASETS if d[6]}
     parking = by_name["parkering"]
@@ -213,6 +217,7 @@ def test_the_csv_has_a_row_per_dataset_with_both_totals_ratings_and_each_indicat
     assert (parking["Poäng, data.europa.eu"], parking["Betyg, data.europa.eu"]) == ("220", "Tillräcklig")
     assert parking["Nyckelord, data.europa.eu"] == "30" and parking["Följer DCAT-AP, Sveriges dataportal"] == ""
     assert parking["Adress"].endswith("/dataset/parkering")
+    assert parking["Bedömd"] == "2026-01-16 00:30"  # 23:30 UTC, in the portal's time
     # every active dataset with scope=all; an organisation's admin gets its CSV
     assert len(_csv_rows(app.get(PAGE + ".csv?scope=all", headers=_as(sysadmin)), ";")) == 1 + len(DATASETS)
     response = app.get(f"/organization/{organization['name']}/kvalitet.csv", headers=_as(admin), status=200)

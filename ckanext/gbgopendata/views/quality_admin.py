@@ -4,11 +4,13 @@ catalogue's (`/ckan-admin/kvalitet`, sysadmins) and an organisation's
 variants, the share of datasets meeting each indicator by dimension, the
 weakest datasets, the distribution of scores (an inline SVG drawn here, and
 the same figures as a table), and each page's CSV (`…/kvalitet.csv`, one row
-per dataset). Everything comes from the action `gbg_quality_summary`, so
-who may see which figures is decided there."""
+per dataset). The figures come from the action `gbg_quality_summary`, so
+who may see them is decided there; the CSV's rows, once that has allowed
+it, from `quality.kept.rows`."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from typing import Any
 
@@ -16,8 +18,8 @@ from flask import Blueprint, Response
 from ckan import authz, model
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import languages
-from ckanext.gbgopendata.quality import scoring
+from ckanext.gbgopendata import languages, presentation
+from ckanext.gbgopendata.quality import kept, scoring
 from ckanext.gbgopendata.views import quality_chart
 from ckanext.gbgopendata.views.publication import _cell
 
@@ -154,9 +156,20 @@ def _page(summary: dict[str, Any], template: str, scope: str, extra: dict[str, A
     )
 
 
-def _csv(summary: dict[str, Any], filename: str) -> Response:
-    """One row per dataset: both totals and ratings, each indicator's points
-    in both variants (empty where an indicator is not in a variant)."""
+def _local_time(moment: datetime.datetime | None) -> str:
+    """A stored time (UTC) in the portal's display timezone."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(toolkit.h.get_display_timezone()).strftime("%Y-%m-%d %H:%M")
+
+
+def _csv(summary: dict[str, Any], rows: list[dict[str, Any]], filename: str) -> Response:
+    """One row per assessed dataset, the weakest first: both totals and
+    ratings, each indicator's points in both variants (empty where a
+    variant has no such indicator), when it was assessed. The indicators
+    and their labels are the summary's."""
     ratings = rating_labels()
     indicators = summary["indicators"]
     buffer = io.StringIO()
@@ -172,10 +185,11 @@ def _csv(summary: dict[str, Any], filename: str) -> Response:
                 for header in (toolkit._("Score, {grader}"), toolkit._("Rating, {grader}"))
             ],
             *[f"{indicator['label']}, {name}" for indicator in indicators for name in VARIANT_NAMES.values()],
+            toolkit._("Assessed"),
             toolkit._("Address"),
         ]
     )
-    for row in summary["weakest"]:
+    for row in rows:
         points = row.get("points") or {}
 
         def cell(key: str, variant: str) -> str:
@@ -193,6 +207,7 @@ def _csv(summary: dict[str, Any], filename: str) -> Response:
                     for value in (row[f"{variant}_total"], ratings.get(row[f"{variant}_rating"], row[f"{variant}_rating"]))
                 ],
                 *[cell(indicator["key"], variant) for indicator in indicators for variant in VARIANT_NAMES],
+                _local_time(row.get("built_at")),
                 toolkit.url_for("dataset.read", id=row["name"], _external=True),
             ])
         )
@@ -213,7 +228,7 @@ def _catalogue(as_csv: bool):
     except toolkit.NotAuthorized:
         return toolkit.abort(403, toolkit._("Only sysadmins see the whole catalogue's metadata quality"))
     if as_csv:
-        return _csv(summary, f"kvalitet-{scope}.csv")
+        return _csv(summary, kept.rows(None, scope), f"kvalitet-{scope}.csv")
     return _page(summary, "gbgopendata/quality_admin/admin.html", scope, {"csv_route": "gbgopendata_quality_admin.admin_csv", "route_args": {}})
 
 
@@ -228,10 +243,11 @@ def _organization(id: str, as_csv: bool):
     except toolkit.NotAuthorized:
         return toolkit.abort(403, toolkit._("Only the organisation's admins see its metadata quality"))
     if as_csv:
-        return _csv(summary, f"kvalitet-{group.name}-{scope}.csv")
-    group_dict = toolkit.get_action("organization_show")(
+        return _csv(summary, kept.rows(group.id, scope), f"kvalitet-{group.name}-{scope}.csv")
+    # Its name and description in the visitor's language, as on CKAN's organisation pages.
+    group_dict = presentation.organization_for_view(toolkit.get_action("organization_show")(
         {**_context(), "ignore_auth": True}, {"id": group.id, "include_datasets": False}
-    )
+    ))
     return _page(
         summary,
         "gbgopendata/quality_admin/organization.html",
