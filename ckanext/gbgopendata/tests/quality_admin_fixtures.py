@@ -104,11 +104,14 @@ def rows(organization_id: str | None = None, scope: str = "open") -> list[dict[s
     )
 
 
-def summary(organization_id: str | None = None, scope: str = "open") -> dict[str, Any]:
-    lang = languages.request_language()
+def summary(organization_id: str | None = None, scope: str = "open", lang: str | None = None) -> dict[str, Any]:
+    lang = lang or languages.request_language()
     rows_ = rows(organization_id, scope)
     totals = {variant: [row[f"{variant}_total"] for row in rows_] for variant in MAXIMUM}
     return {
+        "organization_id": organization_id,
+        "scope": scope,
+        "stale": 0,  # records left for the background job to rebuild
         "datasets": len(rows_) + 1,  # one not assessed yet
         "assessed": len(rows_),
         "mean": {variant: round(sum(values) / len(values), 1) for variant, values in totals.items()},

@@ -239,3 +239,13 @@ def test_a_csv_cell_never_starts_a_formula(app, sysadmin, monkeypatch):
     monkeypatch.setattr(quality_admin_fixtures, "DATASETS", (formula,))
     rows = _csv_rows(app.get(PAGE + ".csv", headers=_as(sysadmin), status=200), ";")
     assert rows[1][1:3] == ["'=HYPERLINK(\"http://example.org\")", "'@Trafikkontoret"]
+
+
+def test_the_page_says_how_many_datasets_are_being_assessed_again(app, sysadmin, monkeypatch):
+    from ckanext.gbgopendata.quality import kept
+
+    assert _page(app, PAGE, sysadmin).select_one(".gbg-quality-stale") is None
+    current = kept.summary
+    monkeypatch.setattr(kept, "summary", lambda *args, **kwargs: {**current(*args, **kwargs), "stale": 3})
+    note = _page(app, PAGE, sysadmin).select_one(".gbg-quality-stale").get_text(" ", strip=True)
+    assert note == "3 datamängder har ändrats sedan de bedömdes; de bedöms igen i bakgrunden."

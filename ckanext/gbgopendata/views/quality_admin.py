@@ -240,6 +240,8 @@ def _organization(id: str, as_csv: bool):
     scope = _scope()
     try:
         summary = _summary(group.id, scope)
+    except toolkit.ObjectNotFound:  # deleted meanwhile
+        return toolkit.abort(404, toolkit._("Organization not found"))
     except toolkit.NotAuthorized:
         return toolkit.abort(403, toolkit._("Only the organisation's admins see its metadata quality"))
     if as_csv:
