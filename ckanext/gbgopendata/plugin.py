@@ -57,7 +57,8 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
 
     def get_helpers(self):
         return {**helpers.all_helpers(), **classification_helpers.all_helpers(), **views.publication.template_helpers(),
-                **views.quality.template_helpers()}
+                **views.quality.template_helpers(),
+                **views.quality_admin.template_helpers()}
 
     # IValidators
 

@@ -639,7 +639,7 @@ def _weakest(rows: Any, lang: str) -> list[dict[str, Any]]:
 def rows(organization_id: str | None = None, scope: str = "open", lang: str | None = None) -> list[dict[str, Any]]:
     """One entry per assessed dataset of the scope (the admin page's CSV),
     weakest first: as `summary`'s "weakest", with each indicator's points
-    per variant, {"eu": {key: points}, "se": {...}}. Reads the records as
+    per variant, {"eu": {key: points}, "se": {...}}, and when it was built. Reads the records as
     kept (call `summary` first to rebuild stale ones)."""
     lang = lang or languages.request_language()
     package = model.package_table
@@ -665,6 +665,7 @@ def rows(organization_id: str | None = None, scope: str = "open", lang: str | No
                 variant: {i["key"]: i["points"] for i in row.result["scores"][variant]["indicators"]}
                 for variant in scoring.VARIANTS
             },
+            "built_at": row.built_at,
         })
     return entries
 
