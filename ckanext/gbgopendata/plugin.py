@@ -17,6 +17,7 @@ from ckanext.gbgopendata.logic import action, auth, bad_input, events, existence
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its validators)
 from ckanext.gbgopendata import classification_helpers, presentation, views
+from ckanext.gbgopendata.dcat import formats
 
 
 @toolkit.blanket.config_declarations
@@ -107,7 +108,7 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
         return presentation.dataset_for_view(pkg_dict)
 
     def before_dataset_index(self, pkg_dict):
-        return visibility.before_dataset_index(search.before_dataset_index(pkg_dict))
+        return visibility.before_dataset_index(search.before_dataset_index(formats.index_stored_formats(pkg_dict)))
 
     def after_dataset_create(self, context, pkg_dict):
         events.after_save(context, save.current(pkg_dict["id"]), pkg_dict)

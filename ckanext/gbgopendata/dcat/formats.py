@@ -10,6 +10,7 @@ dcterms:format and the IANA URI in dcat:mediaType. A `+zip` type (DIGG's
 from __future__ import annotations
 
 import functools
+import json
 import re
 
 from ckanext.gbgopendata import settings, vocabularies
@@ -260,3 +261,21 @@ def file_type_of(media_type: str | None) -> str | None:
     if not isinstance(media_type, str) or not media_type.strip():
         return None
     return EU_FILE_TYPES.get(split_zip(media_type)[0])
+
+
+def index_stored_formats(pkg_dict: dict) -> dict:
+    """before_dataset_index: CKAN indexes `res_format` from its default
+    schema, whose clean_format rewrites our media types into names of its
+    own ("ODS", "XLSX", and a media type it does not know unchanged), which
+    the vocabulary cannot label. Index the stored media types instead, so
+    the format facet shows (and filters by) the formats of the list."""
+    try:
+        validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+    except (TypeError, ValueError):
+        return pkg_dict
+    resources = validated.get("resources") if isinstance(validated, dict) else None
+    if isinstance(resources, list):
+        pkg_dict["res_format"] = [
+            resource.get("format") or "" for resource in resources if isinstance(resource, dict)
+        ]
+    return pkg_dict
