@@ -411,3 +411,46 @@ def test_every_format_of_the_list_is_found_by_its_names_and_every_alias_is_of_th
 def test_the_eu_file_type_behind_a_named_format(typed, code):
     assert formats.file_type_of(formats.media_type_of(typed)) == code
     assert formats.eu_terms(formats.media_type_of(typed))["format"] == FILE_TYPE + code
+
+
+# --- in a browser --------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_a_publisher_types_excel_in_chromium_and_the_media_type_is_stored(live_server, browser, organization):
+    from ckanext.gbgopendata.tests.browser import PASSWORD
+    from ckanext.gbgopendata.tests.helpers import organization_member
+
+    editor = organization_member(organization, "editor", password=PASSWORD, image_url="")
+    created = _create(editor, organization)
+    browser.login(editor["name"], PASSWORD)
+    browser.goto(f"/dataset/{created['name']}/resource/new")
+    browser.wait_for("form#resource-edit")
+
+    # The browser itself ties the list to the field (no script): its options are the names.
+    offered = browser.driver.execute_script(
+        "return Array.from(document.getElementById('field-format').list.options, o => o.value);"
+    )
+    assert "Excel (.xlsx)" in offered and "Kalkylblad OpenDocument (.ods)" in offered and XLSX not in offered
+    label = browser.driver.execute_script("return document.getElementById('field-format').labels[0].textContent;")
+    assert "Format" in label
+
+    def add(fmt):
+        link = [button for button in browser.find_all("#resource-link-button") if button.is_displayed()]
+        if link:
+            link[0].click()
+        browser.fill("#field-resource-url", "https://goteborg.se/opendata/parkering.xlsx")
+        browser.fill("#field-format", fmt)
+        browser.fill("#field-name_translated-sv", "Parkeringsplatser (Excel)")
+        browser.click("form#resource-edit button[name=save][value=again]")
+        browser.wait_for("form#resource-edit")
+
+    add("foo")
+    browser.screenshot("unknown-format")
+    assert "Format: " + UNKNOWN_SV in " ".join(browser.visible_text().split())
+    assert browser.find("#field-format").get_attribute("value") == "foo"
+
+    add("Excel")
+    browser.screenshot("excel-saved")
+    stored = helpers.call_action("package_show", id=created["id"])["resources"]
+    assert [r["format"] for r in stored] == ["text/csv", XLSX]
