@@ -18,6 +18,7 @@ from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import quality as quality_actions
 from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its validators)
 from ckanext.gbgopendata import classification_helpers, presentation, views
+from ckanext.gbgopendata.dcat import formats
 
 
 @toolkit.blanket.config_declarations
@@ -110,7 +111,7 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
         return presentation.dataset_for_view(pkg_dict)
 
     def before_dataset_index(self, pkg_dict):
-        return visibility.before_dataset_index(search.before_dataset_index(pkg_dict))
+        return visibility.before_dataset_index(search.before_dataset_index(formats.index_stored_formats(pkg_dict)))
 
     def before_dataset_search(self, search_params):
         return search.before_dataset_search(search_params)

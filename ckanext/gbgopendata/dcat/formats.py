@@ -9,9 +9,11 @@ dcterms:format and the IANA URI in dcat:mediaType. A `+zip` type (DIGG's
 """
 from __future__ import annotations
 
+import functools
+import json
 import re
 
-from ckanext.gbgopendata import settings
+from ckanext.gbgopendata import settings, vocabularies
 
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -141,3 +143,139 @@ def is_open_machine_readable(media_type: str | None) -> bool:
         return False
     inner, _zipped = split_zip(media_type)
     return EU_FILE_TYPES.get(inner) in OPEN_MACHINE_READABLE_FILE_TYPES
+
+
+# --- formats by name ----------------------------------------------------------------------
+#
+# Publishers know a format by its name ("Excel"), by its file's extension
+# (".xlsx") or, from other portals, by its EU file-type code ("XLSX"); we
+# store the media type. Besides the vocabulary's own names and media types
+# (vocabularies/media-type.csv) and the EU codes above, these are understood.
+
+# File extensions, without the dot; the first is the usual one.
+FILE_EXTENSIONS = {
+    "text/csv": ("csv",),
+    "text/csv+zip": ("csv.zip",),
+    "application/json": ("json",),
+    "application/json+zip": ("json.zip",),
+    "application/geo+json": ("geojson",),
+    "application/xml": ("xml",),
+    "application/xml+zip": ("xml.zip",),
+    "application/zip": ("zip",),
+    "text/html": ("html", "htm"),
+    "application/vnd.ms-excel": ("xls",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("xlsx",),
+    "application/vnd.oasis.opendocument.spreadsheet": ("ods",),
+    "application/pdf": ("pdf",),
+    "text/plain": ("txt",),
+    "application/rdf+xml": ("rdf",),
+    "text/turtle": ("ttl",),
+    "application/n-triples": ("nt",),
+    "application/sparql-query": ("rq", "sparql"),
+    "application/x-shapefile": ("shp",),
+    "application/geopackage+sqlite3": ("gpkg",),
+    "application/gml+xml": ("gml",),
+    "application/vnd.google-earth.kml+xml": ("kml",),
+    "application/vnd.google-earth.kmz": ("kmz",),
+    "image/tiff": ("tif", "tiff"),
+    "image/jp2": ("jp2",),
+    "application/x-ecw": ("ecw",),
+    "application/x-filegdb": ("gdb",),
+    "application/x-las": ("las",),
+    "application/x-laz": ("laz",),
+    "application/x-tab": ("tab",),
+    "application/x-ascii-grid": ("asc",),
+    "application/x-worldfile": ("tfw", "wld"),
+    "application/x-gmz": ("gmz",),
+    "application/x-oracledump": ("dmp",),
+    "application/vnd.sqlite3": ("sqlite", "sqlite3"),
+}
+
+# Other names people use for a format, in either language (the labels of
+# earlier versions among them, so what was typed before still works).
+COMMON_NAMES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
+        "Excel", "Microsoft Excel", "Microsoft Excel (.xlsx)", "Excel-fil", "Excelfil",
+    ),
+    "application/vnd.ms-excel": ("Excel 97-2003", "Microsoft Excel (.xls)"),
+    "application/vnd.oasis.opendocument.spreadsheet": (
+        "ODS", "OpenDocument", "OpenDocument-kalkylblad (.ods)", "LibreOffice Calc",
+    ),
+    "application/x-shapefile": ("Shape", "Shapefile", "Shapefil", "ESRI Shapefile"),
+    "application/geopackage+sqlite3": ("GeoPackage",),
+    "application/x-filegdb": ("File geodatabase", "FileGDB"),
+    "application/x-ascii-grid": ("ASCII Grid",),
+    "text/plain": ("Text", "Textfil", "Plain text"),
+    "text/turtle": ("Turtle",),
+    "application/n-triples": ("N-Triples",),
+    "image/tiff": ("TIFF", "GeoTIFF"),
+    "image/jp2": ("JPEG2000",),
+    "application/vnd.ogc.wms_xml": ("WMS",),
+    "application/vnd.ogc.wfs_xml": ("WFS",),
+    "application/vnd.ogc.wcs_xml": ("WCS",),
+    "application/vnd.ogc.wmts_xml": ("WMTS",),
+    "application/sparql-query": ("SPARQL",),
+}
+
+
+def _name_key(text: str) -> str:
+    """A typed name as compared: case, spacing and the kind of dash do not
+    matter ("excel 97-2003" is "Excel 97–2003")."""
+    return " ".join(text.replace("–", "-").replace("—", "-").split()).casefold()
+
+
+@functools.cache
+def _media_types_by_name() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for media_type, code in EU_FILE_TYPES.items():
+        names[_name_key(code)] = media_type
+    for media_type, aliases in COMMON_NAMES.items():
+        for alias in aliases:
+            names[_name_key(alias)] = media_type
+    for media_type, extensions in FILE_EXTENSIONS.items():
+        for extension in extensions:
+            names[_name_key(extension)] = media_type
+            names[_name_key("." + extension)] = media_type
+    # The list's own names and media types win over any alias.
+    for term in vocabularies.get_vocabulary("media-type"):
+        for text in (term.label_sv, term.label_en, term.uri):
+            names[_name_key(text)] = term.uri
+    return names
+
+
+def media_type_of(text: str) -> str | None:
+    """The media type a publisher means by `text`: a name from the list in
+    either language ("Excel (.xlsx)"), a file extension (".xlsx", "xlsx"), a
+    common name ("Excel", "Shape"), an EU file-type code ("XLSX") or URI, or a
+    media type of the list in any case. None for anything else (a media type
+    outside the list among them: the validator decides about those)."""
+    text = text.strip()
+    if text.startswith(("http://", "https://")):
+        return media_type_from_rdf(text, None, None)
+    return _media_types_by_name().get(_name_key(text))
+
+
+def file_type_of(media_type: str | None) -> str | None:
+    """The EU file-type code behind a stored media type ("XLSX"), zipped or
+    not; None when the EU table has none."""
+    if not isinstance(media_type, str) or not media_type.strip():
+        return None
+    return EU_FILE_TYPES.get(split_zip(media_type)[0])
+
+
+def index_stored_formats(pkg_dict: dict) -> dict:
+    """before_dataset_index: CKAN indexes `res_format` from its default
+    schema, whose clean_format rewrites our media types into names of its
+    own ("ODS", "XLSX", and a media type it does not know unchanged), which
+    the vocabulary cannot label. Index the stored media types instead, so
+    the format facet shows (and filters by) the formats of the list."""
+    try:
+        validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+    except (TypeError, ValueError):
+        return pkg_dict
+    resources = validated.get("resources") if isinstance(validated, dict) else None
+    if isinstance(resources, list):
+        pkg_dict["res_format"] = [
+            resource.get("format") or "" for resource in resources if isinstance(resource, dict)
+        ]
+    return pkg_dict

@@ -18,6 +18,7 @@ from ckan.plugins.toolkit import _
 from ckanext.scheming.validation import scheming_validator
 
 from ckanext.gbgopendata import languages, licenses, vocabularies
+from ckanext.gbgopendata.dcat import formats
 from ckanext.gbgopendata.logic import input_limits
 from ckanext.gbgopendata.logic.input_limits import LIMITS
 from ckanext.gbgopendata.logic.registry import validator
@@ -532,17 +533,33 @@ def gbgopendata_not_before_start(key, data, errors, context):
 
 
 @validator
+def gbgopendata_format_chosen(key, data, errors, context):
+    """The required format, refused empty with a message that says what to
+    do (CKAN's not_empty says only "Missing value")."""
+    if _is_empty(data.get(key)) or (isinstance(data.get(key), str) and not data[key].strip()):
+        errors[key].append(_("Choose a format"))
+        raise StopOnError
+
+
+@validator
 def gbgopendata_media_type(value: Any, context: dict) -> Any:
+    """A distribution's format, stored as its IANA media type. Publishers
+    may give it as they know it (a name from the list, a file extension, a
+    common name, an EU file-type code: formats.media_type_of); API callers
+    may also send a media type outside the list, as before."""
     if _is_empty(value):
         return value
     text = str(value).strip()
-    known = vocabularies.get_vocabulary("media-type")
-    for term in known.terms:
-        # Publishers may type the name they know ("CSV") instead of the type.
-        if text.lower() in (term.label_sv.lower(), term.label_en.lower()) and text.lower() != term.uri:
-            return term.uri
+    media_type = formats.media_type_of(text)
+    if media_type:
+        return media_type
     if not MEDIA_TYPE.match(text):
-        raise Invalid(_("Must be an IANA media type such as text/csv or application/json"))
+        raise Invalid(
+            _(
+                "Unknown format: “{value}”. Choose a format from the list, or type the file extension"
+                " (for example .csv) or the media type (for example text/csv)."
+            ).format(value=_shown(text))
+        )
     return text
 
 

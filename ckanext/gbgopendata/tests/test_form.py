@@ -67,9 +67,10 @@ def test_editor_creates_a_dataset_with_two_distributions_through_the_form(app, e
         legend.get_text(strip=True) for legend in resource_page.select("fieldset.gbgopendata-form-group > legend")
     ]
     assert resource_legends == ["Obligatoriskt", "Rekommenderat", "Valfritt"]
-    # The Swedish list of media types is offered by name.
-    offered = resource_page.select_one('datalist#vocabulary-media-type option[value="text/csv"]')
-    assert offered.get_text(strip=True) == "CSV"
+    # The formats are offered by their Swedish names, not by media type.
+    offered = [option["value"] for option in resource_page.select("datalist#vocabulary-media-type option")]
+    assert "CSV" in offered and "Kalkylblad OpenDocument (.ods)" in offered
+    assert "text/csv" not in offered
 
     for index, (media_type, url) in enumerate(
         [("text/csv", "https://goteborg.se/p.csv"), ("application/json", "https://goteborg.se/p.json")]

@@ -203,8 +203,8 @@ def test_good_resource_value_is_stored(sysadmin, organization, field, value, exp
 
 
 BAD_RESOURCE_VALUES = [
-    ("format", "", "Missing value"),
-    ("format", "csv file", "IANA media type"),
+    ("format", "", "Choose a format"),
+    ("format", "csv file", "Unknown format: “csv file”"),
     ("url", "", "Missing value"),
     ("availability", "always", "controlled vocabulary"),
     ("status", "http://purl.org/adms/status/Completed", "controlled vocabulary"),
