@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 # Raise when the profile's output changes: every fragment is rebuilt (in the
 # background; the old ones are served until then).
-PROFILE_VERSION = "2026-12-03.3"
+PROFILE_VERSION = "2026-12-04.1"
 FORMATS = ("xml", "ttl", "jsonld")
 # Stale members rebuilt within a request before the document is read; more
 # than this (a bulk change no job has caught up with) are left to a job.

@@ -6,9 +6,9 @@ Which field feeds which triple (dcat/profiles/dcat_ap_se.py):
 - a distribution's dct:license is its own `license` or else the dataset's
   `license_id` (licenses.effective_license): `license_id` is the field the
   form shows for every distribution;
-- a distribution's dct:rights is the CC BY attribution statement the
-  profile writes for a licence that requires attribution: raised by the
-  licence (`license_id`), not by a field of its own;
+- a distribution's dct:rights is the statement the profile writes for a
+  licence of the register: the attribution for CC BY, the licence's terms
+  for CC0: raised by the licence (`license_id`), not by a field of its own;
 - the profile writes no dct:issued/dct:modified on a distribution, so the
   dataset's `issued`/`modified` count (the spec's fallback);
 - dcat_ap_compliance has no field: it is the whole output passing SEMIC's
@@ -111,8 +111,8 @@ INDICATORS: tuple[Indicator, ...] = (
     # Contextuality (20)
     Indicator("rights", "contextuality", 5, DISTRIBUTION, DCT + "rights", "license_id",
               N_("Rights"),
-              N_("Choose a licence that states how to credit the data (CC BY): "
-                 "its attribution is the distribution's rights statement.")),
+              N_("Choose a licence of the catalogue: its terms (for CC BY, the attribution) "
+                 "are the distribution's rights statement.")),
     Indicator("byte_size", "contextuality", 5, DISTRIBUTION, DCAT + "byteSize", "resources.size",
               N_("File size"), N_("Give the distribution's file size.")),
     Indicator("issued", "contextuality", 5, DISTRIBUTION, DCT + "issued", "issued",

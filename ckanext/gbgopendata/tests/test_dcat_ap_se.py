@@ -141,7 +141,9 @@ def test_a_complete_dataset(app, city, url):
     assert _one(g, zipped, DCTERMS.license) == URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
     assert _one(g, zipped, DCTERMS.format) == URIRef(EU + "file-type/CSV")
     assert _one(g, zipped, DCAT.compressFormat) == URIRef("http://www.iana.org/assignments/media-types/application/zip")
-    assert (zipped, DCTERMS.rights, None) not in g
+    # CC0: no attribution; the licence's terms are its rights statement
+    assert (_one(g, zipped, DCTERMS.rights), RDF.type, DCTERMS.RightsStatement) in g
+    assert not set(g.objects(_one(g, zipped, DCTERMS.rights), ODRS.attributionText))
 
     # Nothing internal, no record, no blank node.
     text = g.serialize(format="nt")
@@ -163,7 +165,7 @@ def test_a_minimal_dataset(app, city):
                        DCTERMS.creator, DCAT.distribution}
     assert _langs(g, ref, DCTERMS.title) == {("Minimal", "sv")}
     assert {p for p, _ in g.predicate_objects(distribution)} == {
-        RDF.type, DCAT.accessURL, DCTERMS.format, DCAT.mediaType, DCTERMS.license}
+        RDF.type, DCAT.accessURL, DCTERMS.format, DCAT.mediaType, DCTERMS.license, DCTERMS.rights}
     assert _one(g, distribution, DCTERMS.format) == URIRef(EU + "file-type/JSON")
     assert _one(g, distribution, DCTERMS.license) == URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
     # Not HVD: no HVD property anywhere.

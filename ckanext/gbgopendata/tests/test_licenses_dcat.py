@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS
 
 from ckan.cli.cli import ckan as ckan_command
 from ckan.plugins import toolkit
@@ -86,14 +86,19 @@ class TestDcatOutput:
                 URIRef(f"{toolkit.config['ckan.site_url']}/dataset/parkeringsplatser")
             ]
 
-    def test_a_cc0_distribution_has_no_attribution(self, app, sysadmin, organization):
+    def test_a_cc0_distribution_has_no_attribution_but_the_licences_terms_as_its_rights(self, app, sysadmin, organization):
         dataset = _create(sysadmin, organization, license_id="CC0-1.0", resources=[resource_fields()])
 
         graph = _rdf(app, dataset["name"])
 
         distribution = _distribution(graph, dataset["resources"][0])
         assert list(graph.objects(distribution, DCTERMS.license)) == [URIRef(CC0)]
-        assert list(graph.objects(distribution, DCTERMS.rights)) == []
+        [statement] = list(graph.objects(distribution, DCTERMS.rights))
+        assert (statement, RDF.type, DCTERMS.RightsStatement) in graph
+        assert list(graph.objects(statement, ODRS.attributionText)) == []
+        labels = {label.language: str(label) for label in graph.objects(statement, RDFS.label)}
+        assert labels["sv"].startswith("Du får använda data hur du vill")
+        assert labels["en"].startswith("You may use the data however you like")
         assert set(graph.objects(URIRef(CC0), DCTERMS.type)) == {ADMS_LICENCE_TYPE.PublicDomain}
 
     def test_a_cc_by_distribution_of_a_cc0_dataset_has_the_attribution(self, app, sysadmin, organization):
@@ -107,7 +112,8 @@ class TestDcatOutput:
         graph = _rdf(app, dataset["name"])
 
         cc0_distribution, cc_by_distribution = (_distribution(graph, r) for r in dataset["resources"])
-        assert list(graph.objects(cc0_distribution, DCTERMS.rights)) == []
+        [cc0_terms] = list(graph.objects(cc0_distribution, DCTERMS.rights))
+        assert list(graph.objects(cc0_terms, ODRS.attributionText)) == []  # CC0's terms, no attribution
         statement = graph.value(cc_by_distribution, DCTERMS.rights)
         assert Literal("Trafikkontoret, Parkeringsplatser", lang="sv") in set(graph.objects(statement, ODRS.attributionText))
 
@@ -155,5 +161,6 @@ class TestDcatOutput:
                 if dataset["license_id"] == "CC-BY-4.0":
                     assert len(rights) == 1 and (rights[0], RDF.type, ODRS.RightsStatement) in graph
                     assert {t.language for t in graph.objects(rights[0], ODRS.attributionText)} == {"sv", "en"}
-                else:
-                    assert rights == []
+                else:  # CC0: its terms, no attribution
+                    assert len(rights) == 1 and (rights[0], RDF.type, DCTERMS.RightsStatement) in graph
+                    assert not list(graph.objects(rights[0], ODRS.attributionText))

@@ -182,7 +182,7 @@ WITHHELD = {
                                  {"access_rights_vocabulary"}, {"access_rights_vocabulary"}),
     "contact_point": ({"contact": []}, (), None, {"contact_point"}, {"contact_point"}),
     "publisher": ({}, (), _without([DCTERMS.publisher]), {"publisher"}, {"publisher"}),
-    "rights": ({"license_id": "CC0-1.0"}, (), None, {"rights"}, {"rights"}),
+    "rights": ({}, (), _without([DCTERMS.rights]), {"rights"}, {"rights"}),
     "byte_size": ({"resource": {"size": None}}, (), None, {"byte_size"}, {"byte_size"}),
     "issued": ({"issued": ""}, (), None, {"issued"}, {"issued"}),
     "modified": ({"modified": ""}, (), None, {"modified"}, {"modified"}),

@@ -32,7 +32,7 @@ import re
 from typing import Any, Iterable
 
 from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from ckan.plugins import toolkit
 from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
@@ -264,6 +264,8 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
             self._licence(ref, licence.url)
             if licence.attribution_required:
                 self._attribution(dataset_dict, dataset_ref, ref, licence)
+            else:
+                self._reuse_terms(dataset_ref, ref, licence)
         elif resource_dict.get("license"):
             self._licence(ref, resource_dict["license"])
 
@@ -282,6 +284,20 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
         self._uris(ref, DCTERMS.conformsTo, _list(resource_dict.get("conforms_to")), DCTERMS.Standard)
         if hvd and HVD_LEGISLATION in _list(resource_dict.get("applicable_legislation")):
             g.add((ref, DCATAP.applicableLegislation, URIRef(HVD_LEGISLATION)))
+
+    def _reuse_terms(self, dataset_ref, distribution, licence) -> None:
+        """A licence without attribution (CC0): what it lets a user do, in
+        the register's words, as the distribution's rights statement
+        (MQA's "rights"; a CC BY distribution's is its attribution)."""
+        texts = {lang: text for lang, text in (licence.explanation_translated or {}).items() if text}
+        if not texts:
+            return
+        g = self.g
+        statement = URIRef(f"{dataset_ref}/rights")
+        g.add((distribution, DCTERMS.rights, statement))
+        g.add((statement, RDF.type, DCTERMS.RightsStatement))
+        for lang, text in texts.items():
+            g.add((statement, RDFS.label, Literal(text, lang=lang)))
 
     def _attribution(self, dataset_dict, dataset_ref, distribution, licence) -> None:
         attribution = licenses.dataset_attribution(dataset_dict, licence)
