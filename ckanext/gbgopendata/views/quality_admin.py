@@ -102,9 +102,9 @@ def _charts(summary: dict[str, Any], chart_prefix: str) -> list[dict[str, Any]]:
                     description=toolkit._(
                         "Number of datasets per {size} points, over the ranges of the ratings."
                     ).format(size=BUCKET),
-                    bar_title=lambda start, end, count: toolkit._("{start}–{end} points: {count} datasets").format(
-                        start=start, end=end, count=count
-                    ),
+                    bar_title=lambda start, end, count: toolkit.ungettext(
+                        "{start}–{end} points: {count} dataset", "{start}–{end} points: {count} datasets", count
+                    ).format(start=start, end=end, count=count),
                 ),
             }
         )
