@@ -127,7 +127,8 @@ def nodes_of(triples: Iterable[tuple], writers: dict[str, Any]) -> list[Node]:
     return sorted(nodes, key=lambda node: node.key)
 
 
-def _timestamp(value: Any) -> datetime.datetime | None:
+def as_timestamp(value: Any) -> datetime.datetime | None:
+    """A stored time (package_show gives ISO text), or None."""
     if isinstance(value, datetime.datetime):
         return value
     try:
@@ -160,7 +161,7 @@ def build(
     own, shared = catalogue.split(ref, graph)
     return Fragment(
         package_id=dataset_dict["id"],
-        source_modified=_timestamp(dataset_dict.get("metadata_modified")),
+        source_modified=as_timestamp(dataset_dict.get("metadata_modified")),
         meets_rule=not facts.standing(dataset_dict),
         uri=str(ref),
         texts={fmt: writers[fmt].fragment(own) for fmt in FORMATS},
@@ -283,6 +284,16 @@ def candidates() -> Any:
     )
 
 
+def _stale() -> Any:
+    """A candidate's fragment is missing or older than its dataset (in a
+    query over package outer-joined with the fragments)."""
+    package = model.package_table
+    return sa.or_(
+        fragment_table.c.package_id.is_(None),
+        fragment_table.c.source_modified.is_distinct_from(package.c.metadata_modified),
+    )
+
+
 def stale_candidates(limit: int | None = None) -> list[str]:
     """Candidates whose fragment is missing or older than the dataset."""
     package = model.package_table
@@ -291,10 +302,7 @@ def stale_candidates(limit: int | None = None) -> list[str]:
         .select_from(package.outerjoin(fragment_table, fragment_table.c.package_id == package.c.id))
         .where(
             candidates(),
-            sa.or_(
-                fragment_table.c.package_id.is_(None),
-                fragment_table.c.source_modified.is_distinct_from(package.c.metadata_modified),
-            ),
+            _stale(),
         )
         .order_by(package.c.metadata_modified.desc())
     )
@@ -344,11 +352,7 @@ def refresh_outdated(derived: Derived | None = None) -> int:
     ids = [row[0] for row in model.Session.execute(
         sa.select(package.c.id)
         .select_from(package.outerjoin(fragment_table, fragment_table.c.package_id == package.c.id))
-        .where(candidates(), sa.or_(
-            fragment_table.c.package_id.is_(None),
-            fragment_table.c.stamp != stamp(),
-            fragment_table.c.source_modified.is_distinct_from(package.c.metadata_modified),
-        ))
+        .where(candidates(), sa.or_(_stale(), fragment_table.c.stamp != stamp()))
     )]
     return rebuild(ids, derived=derived)
 
@@ -400,8 +404,7 @@ def _state(connection: sa.engine.Connection) -> State:
         sa.select(
             package.c.id, package.c.name, package.c.metadata_created, package.c.metadata_modified,
             fragment.c.digest, sa.func.coalesce(fragment.c.meets_rule, False).label("member"),
-            sa.or_(fragment.c.package_id.is_(None),
-                   fragment.c.source_modified.is_distinct_from(package.c.metadata_modified)).label("stale"),
+            _stale().label("stale"),
             (fragment.c.stamp != stamp()).label("outdated"),
         )
         .select_from(package.outerjoin(fragment, fragment.c.package_id == package.c.id))

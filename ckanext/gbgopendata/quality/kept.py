@@ -47,6 +47,7 @@ from ckan.plugins import toolkit
 from ckanext.gbgopendata import dataset_types, languages
 from ckanext.gbgopendata import model as gbg_model
 from ckanext.gbgopendata.messages import render
+from ckanext.gbgopendata.dcat.kept import as_timestamp
 from ckanext.gbgopendata.quality import compliance as compliance_check
 from ckanext.gbgopendata.quality import indicators, links, scoring
 from ckanext.gbgopendata.quality.scoring import Compliance, IndicatorResult, LinkCheck, Score
@@ -119,15 +120,6 @@ def _link_as_dict(check: LinkCheck) -> dict[str, Any]:
             "checked_at": check.checked_at.isoformat() if check.checked_at else None}
 
 
-def _timestamp(value: Any) -> datetime.datetime | None:
-    if isinstance(value, datetime.datetime):
-        return value
-    try:
-        return datetime.datetime.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def build(dataset_dict: dict[str, Any], graph: Any, ref: Any) -> Record:
     """The record of a dataset (package_show's output) from its DCAT-AP-SE
     graph: compliance checked once for both variants, the stored link checks
@@ -140,7 +132,7 @@ def build(dataset_dict: dict[str, Any], graph: Any, ref: Any) -> Record:
     }
     return Record(
         package_id=dataset_dict.get("id"),
-        source_modified=_timestamp(dataset_dict.get("metadata_modified")),
+        source_modified=as_timestamp(dataset_dict.get("metadata_modified")),
         scores=scores,
         compliance=checked,
         links=link_checks,
@@ -382,7 +374,7 @@ def _record_of_row(row: Any) -> Record:
         compliance=Compliance(result["compliance"]["checked"], tuple(result["compliance"]["violations"])),
         links={
             entry["url"]: LinkCheck(entry["url"], entry["ok"], entry["status"], entry["outcome"],
-                                    _timestamp(entry["checked_at"]))
+                                    as_timestamp(entry["checked_at"]))
             for entry in result["links"]
         },
         built_at=row.built_at,

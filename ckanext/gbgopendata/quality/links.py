@@ -115,7 +115,10 @@ def _refuse_unless_public(address: str, host: str, port: int) -> None:
         raise NotAllowed(f"{host}:{port} is {address}, not a public address")
 
 
-class _GuardedHTTPConnection(HTTPConnection):
+class _PeerChecked:
+    """A connection refused once connected when its peer is no public
+    address (and not an allowed host)."""
+
     def _new_conn(self):
         sock = super()._new_conn()
         try:
@@ -126,15 +129,12 @@ class _GuardedHTTPConnection(HTTPConnection):
         return sock
 
 
-class _GuardedHTTPSConnection(HTTPSConnection):
-    def _new_conn(self):
-        sock = super()._new_conn()
-        try:
-            _refuse_unless_public(sock.getpeername()[0], self.host, self.port)
-        except NotAllowed:
-            sock.close()
-            raise
-        return sock
+class _GuardedHTTPConnection(_PeerChecked, HTTPConnection):
+    pass
+
+
+class _GuardedHTTPSConnection(_PeerChecked, HTTPSConnection):
+    pass
 
 
 class _GuardedHTTPPool(HTTPConnectionPool):
