@@ -15,10 +15,22 @@ OPEN_CLASSIFICATION = {"confidentiality_level": "0", "integrity_level": "1", "av
 
 def reset_database(reset_db, migrate_db_for) -> None:
     """CKAN's reset_db, plus the tables of the activity plugin and of this
-    extension, whose own migrations CKAN's reset_db does not apply."""
+    extension, whose own migrations CKAN's reset_db does not apply; and what
+    it does not empty: the link checks (no dataset's row: kept by URL) and
+    the link checks' per-host keys in Redis."""
+    from ckan import model
+    from ckan.lib import redis as ckan_redis
+
+    from ckanext.gbgopendata import model as gbg_model
+
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("gbgopendata")
+    with model.meta.engine.begin() as connection:
+        connection.execute(gbg_model.link_check.delete())
+    redis = ckan_redis.connect_to_redis()
+    for key in redis.scan_iter("gbgopendata:link-host:*"):
+        redis.delete(key)
 
 
 def organization_fields(**overrides: Any) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from ckanext.gbgopendata.tests.dcat_fixtures import minimal_dataset
 from ckanext.gbgopendata.tests.helpers import derived_ini, free_port
 from ckanext.gbgopendata.tests.test_dcat_kept import _clear_jobs, reconfigured, run_jobs  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "no_link_checks")]
+pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db")]
 
 SLEEP_SECONDS = 2.5
 SHORT_TIMEOUT = "0.8"
@@ -99,18 +99,6 @@ class LoopbackSite:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-@pytest.fixture
-def no_link_checks(clean_db):
-    """CKAN's reset_db empties its own tables, not ours; nor the rate limit's keys."""
-    from ckan.lib import redis as ckan_redis
-
-    with model.meta.engine.begin() as connection:
-        connection.execute(gbg_model.link_check.delete())
-    redis = ckan_redis.connect_to_redis()
-    for key in redis.scan_iter("gbgopendata:link-host:*"):
-        redis.delete(key)
 
 
 @pytest.fixture
