@@ -218,7 +218,8 @@ def gbgopendata_not_on_form(fields: list[dict]) -> list[dict]:
 def gbgopendata_error_summary(errors: dict, fields: list[dict], entity_type: str = "dataset") -> list[dict]:
     """The form's errors in the order of its fields, each with the label of
     the field it is about and the id of that field's input (the summary's
-    links), in the page's language: [{"label", "message", "anchor"}]. An
+    links), in the page's language: [{"label", "message", "anchor", "field"}]
+    (`field` as scheming's summary names it: `contact-1-email`). An
     error of a key that is no field of the form (a dataset's error on the
     distribution form) has no anchor."""
     remaining = dict(errors or {})
@@ -240,7 +241,7 @@ def gbgopendata_error_summary(errors: dict, fields: list[dict], entity_type: str
             for index, entry in enumerate(messages):
                 if not isinstance(entry, dict):
                     if entry:
-                        entries.append({"label": label, "message": first(entry), "anchor": f"field-{name}-{index}-{field['repeating_subfields'][0]['field_name']}"})
+                        entries.append({"label": label, "message": first(entry), "anchor": f"field-{name}-{index}-{field['repeating_subfields'][0]['field_name']}", "field": f"{name}-{index + 1}"})
                     continue
                 for subfield in field["repeating_subfields"]:
                     sub = subfield["field_name"]
@@ -249,16 +250,17 @@ def gbgopendata_error_summary(errors: dict, fields: list[dict], entity_type: str
                             "label": f"{repeated} {index + 1}: {toolkit.h.scheming_language_text(subfield.get('label') or sub)}",
                             "message": first(entry[sub]),
                             "anchor": f"field-{name}-{index}-{sub}",
+                            "field": f"{name}-{index + 1}-{sub}",
                         })
             continue
         message = first(messages)
         if message:
             anchor = _field_anchor(field, entity_type) if field.get("form_snippet", "") is not None else None
-            entries.append({"label": label, "message": message, "anchor": anchor})
+            entries.append({"label": label, "message": message, "anchor": anchor, "field": name})
     for name, messages in sorted(remaining.items()):
         message = first(messages)
         if message:
-            entries.append({"label": toolkit._(name), "message": message, "anchor": None})
+            entries.append({"label": toolkit._(name), "message": message, "anchor": None, "field": name})
     return entries
 
 
