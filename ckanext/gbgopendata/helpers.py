@@ -192,6 +192,78 @@ def get_translated(next_helper: Callable[..., Any], data_dict: dict, field: str)
     return next_helper(data_dict, field)
 
 
+def _field_anchor(field: dict, entity_type: str = "dataset") -> str:
+    """The id of the input that a field's error is about (the first of its
+    inputs: the first language of a text in both languages)."""
+    name = field["field_name"]
+    snippet = str(field.get("form_snippet") or "")
+    if "fluent" in snippet:
+        return f"field-{name}-{languages.LANGUAGES[0]}"
+    if "multiple_text" in snippet:
+        # The first of the repeated inputs (gbgopendata_multiple_text.html numbers them from 1).
+        return f"field-{name}-1"
+    if name == "owner_org":
+        return "field-organizations"
+    if name == "url" and entity_type == "resource":
+        return "field-resource-url"
+    return f"field-{name}"
+
+
+def gbgopendata_not_on_form(fields: list[dict]) -> list[dict]:
+    """Fields named in an error summary but not on the form (the dataset's
+    fields on the distribution form): no link."""
+    return [dict(field, form_snippet=None) for field in fields]
+
+
+def gbgopendata_error_summary(errors: dict, fields: list[dict], entity_type: str = "dataset") -> list[dict]:
+    """The form's errors in the order of its fields, each with the label of
+    the field it is about and the id of that field's input (the summary's
+    links), in the page's language: [{"label", "message", "anchor", "field"}]
+    (`field` as scheming's summary names it: `contact-1-email`). An
+    error of a key that is no field of the form (a dataset's error on the
+    distribution form) has no anchor."""
+    remaining = dict(errors or {})
+    entries: list[dict] = []
+
+    def first(messages: Any) -> str:
+        if isinstance(messages, list):
+            messages = next((m for m in messages if m), "")
+        return str(messages or "")
+
+    for field in fields:
+        name = field["field_name"]
+        if name not in remaining:
+            continue
+        messages = remaining.pop(name)
+        label = toolkit.h.scheming_language_text(field.get("label") or name)
+        if field.get("repeating_subfields") and isinstance(messages, list):
+            repeated = toolkit.h.scheming_language_text(field.get("repeating_label") or field.get("label") or name)
+            for index, entry in enumerate(messages):
+                if not isinstance(entry, dict):
+                    if entry:
+                        entries.append({"label": label, "message": first(entry), "anchor": f"field-{name}-{index}-{field['repeating_subfields'][0]['field_name']}", "field": f"{name}-{index + 1}"})
+                    continue
+                for subfield in field["repeating_subfields"]:
+                    sub = subfield["field_name"]
+                    if entry.get(sub):
+                        entries.append({
+                            "label": f"{repeated} {index + 1}: {toolkit.h.scheming_language_text(subfield.get('label') or sub)}",
+                            "message": first(entry[sub]),
+                            "anchor": f"field-{name}-{index}-{sub}",
+                            "field": f"{name}-{index + 1}-{sub}",
+                        })
+            continue
+        message = first(messages)
+        if message:
+            anchor = _field_anchor(field, entity_type) if field.get("form_snippet", "") is not None else None
+            entries.append({"label": label, "message": message, "anchor": anchor, "field": name})
+    for name, messages in sorted(remaining.items()):
+        message = first(messages)
+        if message:
+            entries.append({"label": toolkit._(name), "message": message, "anchor": None, "field": name})
+    return entries
+
+
 def all_helpers() -> dict[str, Callable[..., Any]]:
     return {
         "gbgopendata_support_email": gbgopendata_support_email,
@@ -210,6 +282,8 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "get_translated": get_translated,
         "gbgopendata_dataset_url": gbgopendata_dataset_url,
         "gbgopendata_keyword_messages": gbgopendata_keyword_messages,
+        "gbgopendata_error_summary": gbgopendata_error_summary,
+        "gbgopendata_not_on_form": gbgopendata_not_on_form,
         "gbgopendata_license": gbgopendata_license,
         "gbgopendata_license_title": gbgopendata_license_title,
         "gbgopendata_license_choices": gbgopendata_license_choices,

@@ -724,3 +724,90 @@ def gbgopendata_no_unknown_fields(field: dict | None, schema: dict) -> Callable:
                 )
 
     return validator
+
+
+# --- the dataset's address, derived ----------------------------------------------
+
+# The address the portal derives from a title: short enough to read and to
+# share, cut between words, leaving room for a "-2" that makes it unique.
+DERIVED_NAME_LENGTH = 60
+FALLBACK_NAME = "datamangd"
+
+
+def _title_for_name(data: dict) -> str:
+    """The title as given, Swedish first (without consuming the form's
+    per-language inputs, which the title's own validator reads later)."""
+    texts: dict[str, Any] = {}
+    for key in (("title_translated",), ("title",)):
+        value = data.get(key, missing)
+        if isinstance(value, str) and value.strip():
+            try:
+                parsed = json.loads(value) if value.lstrip().startswith("{") else {"sv": value}
+            except ValueError:
+                parsed = {"sv": value}
+            value = parsed
+        if isinstance(value, dict) and value:
+            texts = value
+            break
+    if not texts:
+        extras = data.get(("__extras",)) or {}
+        texts = {lang: extras.get(f"title_translated-{lang}") for lang in LANGUAGES}
+    for lang in LANGUAGES:
+        text = texts.get(lang)
+        if isinstance(text, str) and text.strip():
+            return text
+    return ""
+
+
+def name_from_title(title: str) -> str:
+    """The address words of a title: ASCII letters, digits and hyphens,
+    at most DERIVED_NAME_LENGTH characters, cut at a hyphen when it can be."""
+    from ckan.lib.munge import substitute_ascii_equivalents
+
+    words = re.sub(r"[^a-z0-9]+", "-", substitute_ascii_equivalents(title).lower()).strip("-")
+    if len(words) > DERIVED_NAME_LENGTH:
+        cut = words[:DERIVED_NAME_LENGTH + 1]
+        words = cut[: cut.rfind("-")] if "-" in cut[DERIVED_NAME_LENGTH // 2 :] else cut[:DERIVED_NAME_LENGTH]
+        words = words.strip("-")
+    return words if len(words) >= 2 and words not in ("new", "edit", "search") else FALLBACK_NAME
+
+
+def _free_name(base: str, session: Any) -> str:
+    """`base`, or `base-2`, `base-3`, …: the first that no dataset holds
+    (in any state: package.name is unique in the database)."""
+    from ckan import model
+
+    taken = {
+        name
+        for (name,) in session.query(model.Package.name).filter(
+            (model.Package.name == base) | model.Package.name.like(base.replace("_", r"\_") + "-%", escape="\\")
+        )
+    }
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+@validator
+@scheming_validator
+def gbgopendata_dataset_name_from_title(field: dict | None, schema: dict) -> Callable:
+    """A schema-wide `before_validators` entry: the dataset's address
+    (`name`), which the form does not show, is the portal's to give. When it
+    is not given, a new dataset's is derived from its title (shortened, made
+    unique) and an existing dataset keeps its own; so no error ever names a
+    field the publisher never saw. A name given (the API) is checked as
+    before."""
+
+    def validator(key, data, errors, context):
+        if not _is_empty(data.get(("name",), missing)):
+            return
+        package = context.get("package")
+        if package is not None and package.name:
+            data[("name",)] = package.name
+            return
+        data[("name",)] = _free_name(name_from_title(_title_for_name(data)), context["session"])
+
+    return validator
