@@ -128,3 +128,43 @@ def test_the_activity_stream_names_the_dataset_in_the_pages_language(app, walk, 
     assert ("uppdaterade datamängden" if lang == "sv" else "updated the dataset") in html
     assert ("Cykelräkningar" if lang == "sv" else "Bicycle counts") in html
     assert ("Ändrad datamängd" if lang == "sv" else "Changed dataset") in html
+
+
+def _texts_outside_lists(html, lang):
+    """The page's texts without the options of its lists (vocabulary labels
+    such as the EU's "Energiresurser", which are not the form's words)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for choices in soup("select"):
+        choices.decompose()
+    return page_language.visible_texts(str(soup), lang)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_forms_speak_of_datasets_and_distributions(app, walk, lang):
+    """DIGG's terms: datamängd and distribution in Swedish, dataset and
+    distribution in English; not CKAN's "resurs"/"dataset"/"data" (Swedish)
+    nor "resource" (English) for the same things."""
+    name = walk["dataset"]["name"]
+    resource = ckan_helpers.call_action("package_show", id=name)["resources"][0]["id"]
+    prefix = "" if lang == "sv" else "/en"
+    other_words = r"\bresurs|\bdataset\b|^Lägg till data$" if lang == "sv" else r"\bresources?\b"
+    import re
+
+    found = {}
+    pages = ["/dataset/new", f"/dataset/edit/{name}", f"/dataset/{name}/resource/new",
+             f"/dataset/{name}/resource/{resource}/edit", f"/dataset/{name}", f"/dataset/{name}/resource/{resource}",
+             f"/dataset/resources/{name}", "/dashboard/datasets"]
+    for path in pages:
+        texts = [text for text in _texts_outside_lists(_get(app, walk, prefix + path, "editor", 200), lang)
+                 if re.search(other_words, text, re.IGNORECASE)]
+        if texts:
+            found[path] = sorted(set(texts))
+    assert not found, "\n".join(f"{path}: {texts}" for path, texts in found.items())
+    new_distribution = _get(app, walk, f"{prefix}/dataset/{name}/resource/new", "editor", 200)
+    assert ("Vad är en distribution?" if lang == "sv" else "What is a distribution?") in new_distribution
+    assert "Nu resurs" not in new_distribution
+    new_dataset = _get(app, walk, prefix + "/dataset/new", "editor", 200)
+    assert ("Vad är en datamängd?" if lang == "sv" else "What is a dataset?") in new_dataset
+    assert "dataresurser" not in new_dataset and "CKAN Dataset" not in new_dataset
