@@ -108,6 +108,9 @@ def test_texts_the_detector_does_not_see_are_in_the_pages_language(app, walk, la
     assert "example.com" not in form
     organization_form = _get(app, walk, prefix + "/organization/new", "sysadmin", 200)
     assert ("Local authority" in organization_form) == (lang == "en")
+    # CKAN's explanation of organisations, in the city's words (no "CKAN-organisationer").
+    assert ("förvaltning eller ett bolag" if lang == "sv" else "department or company") in organizations
+    assert "CKAN" not in organizations.split('id="content"')[1].split("<footer")[0]
     about = _get(app, walk, prefix + "/about", None, 200)
     assert ("Om portalen" if lang == "sv" else "About the portal") in about
     assert "CKAN is the world" not in about and "support.digitalakanaler@goteborg.se" in about
