@@ -29,7 +29,7 @@ def walk(clean_db, clean_index):
         name="trafikkontoret",
         **organization_fields(description_translated={"sv": ORGANIZATION_SV, "en": ORGANIZATION_EN}),
     )
-    editor = organization_member(organization, "editor")
+    editor = organization_member(organization, "editor", about="")  # no random English text on the profile
     admin = organization_member(organization, "admin")
     dataset = factories.Dataset(
         owner_org=organization["id"],
@@ -67,6 +67,11 @@ def _pages(walk):
         ("/organization/edit/" + org, "admin", 200),
         ("/organization/new", "sysadmin", 200),
         (f"/organization/{org}/publicering", "editor", 200),
+        ("/organization/about/" + org, None, 200),
+        ("/organization/members/" + org, "admin", 200),
+        ("/organization/bulk_process/" + org, "admin", 200),
+        ("/user/" + walk["editor"]["name"], "editor", 200),
+        ("/dashboard/datasets", "editor", 200),
     ]
 
 
