@@ -196,7 +196,7 @@ class TestPagesAnswerInSwedish:
         assert response.status_code == 200
         body = response.get_data(as_text=True)
         assert '<html lang="sv"' in body
-        assert "Sök dataset..." in body
+        assert "Sök datamängder …" in body
 
     def test_dataset_page(self, app, organization):
         factories.Dataset(

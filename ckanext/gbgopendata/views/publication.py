@@ -15,6 +15,7 @@ from ckan import authz, model
 from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import checklist, languages
+from ckanext.gbgopendata import presentation
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import existence, facts, overview
 
@@ -295,9 +296,10 @@ def organization_overview(id: str):
         return toolkit.abort(404, toolkit._("Organization not found"))
     if not _may_run_publishing(group.id):
         return toolkit.abort(403, toolkit._("Only the organisation's editors and admins see its publishing overview"))
-    group_dict = toolkit.get_action("organization_show")(
+    # The name and description in the page's language, as on the organisation's own pages.
+    group_dict = presentation.organization_for_view(toolkit.get_action("organization_show")(
         {**_context(), "ignore_auth": True}, {"id": group.id, "include_datasets": False}
-    )
+    ))
     return _overview(
         overview.rows([group.id]),
         "gbgopendata/publication/organization_overview.html",
