@@ -4,6 +4,8 @@ open data starting at Offentlig, a checklist that says what is left, and
 "will be private" only where a save changes it (test_publisher_form.py)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
@@ -116,6 +118,8 @@ def test_the_checklist_says_what_is_left_to_do_and_counts_clearly(app, editor, o
             "/en": "Left to do before the dataset can be published:"}[prefix]
     assert left in text
     assert "kan publiceras när följande är klart" not in text and "can be published when" not in text
+    # times in local time without an offset, on either page
+    assert page.select_one("#history .text-muted") and not re.search(r"\((UTC|[+-]\d{4})\)", text), text
     progress = [" ".join(item.get_text(" ", strip=True).split()) for item in page.select(".gbg-checklist-progress li")]
     counted = {"": "obligatoriska punkter klara (", "/en": "required items done ("}[prefix]
     assert progress and all(counted in line or {"": "punkter klara", "/en": "items done"}[prefix] in line
