@@ -128,3 +128,28 @@ def test_the_checklist_says_what_is_left_to_do_and_counts_clearly(app, editor, o
     assert not any("klara (" in line and "obligatoriska)" in line for line in progress), progress
     assert not other_language(str(page.select_one(".gbg-checklist-progress")), prefix)
     assert not other_language(str(page.find(string=left.rstrip(":") + ":").parent), prefix)
+
+
+@DEFAULT_CHECKLIST
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_overviews_columns_say_what_they_are(app, editor, organization, prefix):
+    draft(editor, organization, name="klassad", **{"confidentiality_level": "0", "integrity_level": "1",
+                                                   "availability_level": "2"})
+    page = _page(app, f"{prefix}/organization/{organization['name']}/publicering", editor)
+    head = page.select_one("table.gbg-overview thead")
+    groups = [" ".join(th.get_text(" ", strip=True).split()) for th in head.select("th[scope=colgroup]")]
+    assert groups == {"": ["Klassning (nivå 0–2)", "Checklista: klara punkter per fas"],
+                      "/en": ["Classification (level 0–2)", "Checklist: items done per phase"]}[prefix]
+    abbreviations = [(abbr.get_text(strip=True), abbr["title"]) for abbr in head.select("abbr")]
+    assert abbreviations == {
+        "": [("K", "Konfidentialitet"), ("R", "Riktighet"), ("T", "Tillgänglighet"),
+             ("A", "A. Identifiera och prioritera"), ("B", "B. Förbered publicering"), ("C", "C. Lansera och förvalta")],
+        "/en": [("C", "Confidentiality"), ("I", "Integrity"), ("A", "Availability"),
+                ("A", "A. Identify and prioritise"), ("B", "B. Prepare the publication"), ("C", "C. Launch and maintain")],
+    }[prefix]
+    row = page.select_one("tr[data-dataset=klassad]")
+    cells = [td.get_text(strip=True) for td in row.select("td")]
+    assert cells[1:4] == ["0", "1", "2"]
+    # every row as wide as the header
+    assert len(cells) == sum(int(th.get("colspan", 1)) for th in head.select("tr")[0].select("th"))
+    assert not other_language(str(head), prefix)
