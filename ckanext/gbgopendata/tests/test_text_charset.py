@@ -41,15 +41,29 @@ SAMPLE = [
     "/feeds/dataset.atom",
     "/robots.txt",
     "/finns-inte",
-    "/webassets/vendor/bootstrap/js/bootstrap.min.js",
+    "/gbgopendata/publisher.css",
+    "/gbgopendata/classification-form.js",
+]
+
+
+# Pages of the publishers and the administrators (with a sysadmin's token).
+SAMPLE_OF_PUBLISHERS = [
+    "/organization/trafikkontoret/publicering?format=csv",
+    "/organization/trafikkontoret/kvalitet.csv",
+    "/ckan-admin/kvalitet.csv",
+    "/ckan-admin/publicering?format=csv",
+    "/dataset/trafikolyckor/checklist",
+    "/api/3/action/gbg_checklist_show?id=trafikolyckor",
 ]
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_every_text_response_says_its_charset(app, public_dataset):
+def test_every_text_response_says_its_charset(app, public_dataset, sysadmin):
     without = {}
-    for url in SAMPLE:
-        response = app.get(url, expect_errors=True)
+    for url, headers in [(url, {}) for url in SAMPLE] + [(url, {"Authorization": sysadmin["token"]})
+                                                          for url in SAMPLE_OF_PUBLISHERS]:
+        response = app.get(url, headers=headers, expect_errors=True)
+        assert response.status_code == (404 if url == "/finns-inte" else 200), (url, response.status_code)
         content_type = response.headers.get("Content-Type", "")
         textual = content_type.startswith("text/") or "json" in content_type or "xml" in content_type \
             or "javascript" in content_type
