@@ -95,10 +95,13 @@ def organizations_available(next_helper, *args: Any, **kwargs: Any) -> list[dict
 def render_datetime(
     next_helper, datetime_: Any, date_format: str | None = None, with_hours: bool = False, with_seconds: bool = False
 ) -> str:
-    """CKAN's `h.render_datetime`, with Swedish dates and times written the
-    Swedish way ("28 november 2026 21:36"): CKAN formats a time with the
-    English pattern "MMMM d, YYYY, HH:mm (z)" in every language."""
-    if date_format or with_seconds or not with_hours or languages.request_language() != "sv":
+    """CKAN's `h.render_datetime`, with dates and times written the way of
+    the page's language, in local time without an offset ("28 november 2026
+    21:36", "November 28, 2026, 21:36"): CKAN formats a time with the
+    English pattern "MMMM d, YYYY, HH:mm (z)" in every language, and "(z)"
+    shows "(+0100)"."""
+    lang = languages.request_language()
+    if date_format or with_seconds or not with_hours or lang not in ("sv", "en"):
         return next_helper(datetime_, date_format, with_hours, with_seconds)
     date = next_helper(datetime_, None, False, False)  # babel's long date: "28 november 2026"
     if not date:
@@ -117,4 +120,5 @@ def render_datetime(
     from babel.dates import format_date
 
     local = moment.astimezone(h.get_display_timezone())
-    return f"{format_date(local.date(), format='long', locale='sv')} {local:%H:%M}"
+    separator = ", " if lang == "en" else " "
+    return f"{format_date(local.date(), format='long', locale=lang)}{separator}{local:%H:%M}"

@@ -350,7 +350,7 @@ def gbgopendata_vocabulary_value(field: dict, schema: dict) -> Callable:
         value = vocabularies.normalise_uri(value)
         if value not in _allowed_values(field):
             raise Invalid(_not_in_vocabulary(field, value))
-        return value
+        return vocabularies.same_value(field.get("vocabulary", ""), value)
 
     return validator
 
@@ -595,11 +595,17 @@ def gbgopendata_sha1(value: Any, context: dict) -> Any:
 
 @validator
 def gbgopendata_geonames_uri(value: Any, context: dict) -> Any:
+    """A place of the list by its name (Swedish or English, as the form
+    shows it), or any Geonames URI; stored as the URI."""
     if _is_empty(value):
         return value
+    named = {term.label(lang).casefold(): term.uri for term in vocabularies.get_vocabulary("spatial")
+             for lang in ("sv", "en")}
+    if str(value).strip().casefold() in named:
+        return named[str(value).strip().casefold()]
     match = GEONAMES.match(str(value).strip())
     if not match:
-        raise Invalid(_("Must be a Geonames URI such as http://sws.geonames.org/2711533"))
+        raise Invalid(_("Must be a place of the list or a Geonames URI such as http://sws.geonames.org/2711533"))
     return vocabularies.normalise_uri(str(value).strip())
 
 

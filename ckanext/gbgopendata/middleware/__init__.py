@@ -11,7 +11,8 @@ job per module, wired by `install` in the order they run:
   the caller may not know of, or a dataset of a type without pages, is 404;
 - `api_language`: the action API's language from `?lang=`/`Accept-Language`;
 - `error_pages`: action errors a view lets through are 403/404/400, a
-  database error the portal's 500 page in the visitor's language.
+  database error the portal's 500 page in the visitor's language;
+- `charset`: every text response says `charset=utf-8`.
 
 Only `existence` reads the database, and only for a page that names an
 object (tests/test_middleware_cost.py counts it).
@@ -22,7 +23,14 @@ from typing import Any
 
 from ckanext.gbgopendata import csrf
 from ckanext.gbgopendata.logic import existence
-from ckanext.gbgopendata.middleware import action_guard, api_language, error_pages, session_cleanup, unstorable_input
+from ckanext.gbgopendata.middleware import (
+    action_guard,
+    api_language,
+    charset,
+    error_pages,
+    session_cleanup,
+    unstorable_input,
+)
 
 
 def install(app: Any) -> Any:
@@ -34,4 +42,5 @@ def install(app: Any) -> Any:
     app.before_request(existence.refuse_unknown_page)
     api_language.install(app)
     error_pages.install(app)
+    app.after_request(charset.declare_utf8)
     return app

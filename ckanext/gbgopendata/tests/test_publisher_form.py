@@ -62,11 +62,19 @@ def test_the_level_says_next_to_it_that_the_dataset_will_be_private(app, editor,
     script = app.get(new.select_one("script[src$='/gbgopendata/classification-form.js']")["src"]).get_data(as_text=True)
     assert "field-confidentiality_level-note" in script
 
+    public = _dataset(editor, organization, private=False, level="0")
+    edit = _page(app.get(f"{prefix}/dataset/edit/{public['name']}", headers=headers))
+    note = edit.select_one("#field-confidentiality_level-note")
+    assert note.has_attr("hidden") and note["data-gbgopendata-lead"] == lead
+
+    # Already private: the save changes nothing, so no "will be private";
+    # the rule's reason for the level stays.
     dataset = _dataset(editor, organization, private=True, level="1")
     edit = _page(app.get(f"{prefix}/dataset/edit/{dataset['name']}", headers=headers))
     note = edit.select_one("#field-confidentiality_level-note")
     assert not note.has_attr("hidden")
-    assert _text(note).startswith(lead) and (RULE_EN if prefix else RULE_SV) in _text(note)
+    assert lead not in _text(note) and note["data-gbgopendata-lead"] == ""
+    assert (RULE_EN if prefix else RULE_SV) in _text(note)
 
 
 # --- 5. the outcome, after every save --------------------------------------------------------

@@ -213,8 +213,12 @@ def test_choices_have_the_shape_scheming_accepts():
 
 
 def test_choices_helper_takes_the_field():
-    field = {"field_name": "frequency", "vocabulary": "frequency"}
-    assert vocabulary_choices(field) == get_vocabulary("frequency").choices()
+    field = {"field_name": "theme", "vocabulary": "data-theme"}
+    assert vocabulary_choices(field) == get_vocabulary("data-theme").choices()
+    # a value the list holds twice is offered once (vocabularies.SAME_AS)
+    frequencies = vocabulary_choices({"field_name": "frequency", "vocabulary": "frequency"})
+    assert frequencies == [choice for choice in get_vocabulary("frequency").choices()
+                           if not choice["value"].endswith("/frequency/CONT")]
     with pytest.raises(KeyError, match="no 'vocabulary' key"):
         vocabulary_choices({"field_name": "theme"})
 

@@ -29,6 +29,7 @@ __all__ = [
     "Vocabulary",
     "get_vocabulary",
     "normalise_uri",
+    "same_value",
     "vocabulary_choices",
 ]
 
@@ -132,9 +133,27 @@ def get_vocabulary(name: str) -> Vocabulary:
     return vocabulary
 
 
+# Values a list holds twice under two names (DIGG's frequencies: CONT
+# "Kontinuerlig" and UPDATE_CONT "Uppdateras kontinuerligt" say the same of a
+# dataset): a form offers only the second, a save stores the second.
+SAME_AS: dict[str, dict[str, str]] = {
+    "frequency": {
+        "http://publications.europa.eu/resource/authority/frequency/CONT":
+            "http://publications.europa.eu/resource/authority/frequency/UPDATE_CONT",
+    },
+}
+
+
+def same_value(vocabulary: str, uri: str) -> str:
+    """The value a form offers for ``uri`` (itself, or what SAME_AS says)."""
+    return SAME_AS.get(vocabulary, {}).get(uri, uri)
+
+
 def vocabulary_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
     """ckanext-scheming ``choices_helper``: the choices of the vocabulary named
-    by the field's ``vocabulary`` key (e.g. ``vocabulary: data-theme``)."""
+    by the field's ``vocabulary`` key (e.g. ``vocabulary: data-theme``), the
+    field's ``choices_first`` (the values most chosen) first and the values
+    of SAME_AS not repeated."""
     try:
         name = field["vocabulary"]
     except KeyError:
@@ -142,7 +161,9 @@ def vocabulary_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
             f"Field {field.get('field_name')!r} uses the vocabulary choices helper"
             " but has no 'vocabulary' key"
         ) from None
-    return get_vocabulary(name).choices()
+    choices = [choice for choice in get_vocabulary(name).choices() if choice["value"] not in SAME_AS.get(name, {})]
+    first = field.get("choices_first") or []
+    return sorted(choices, key=lambda choice: first.index(choice["value"]) if choice["value"] in first else len(first))
 
 
 # Harvested metadata often uses https and, for Geonames, a trailing slash; the

@@ -29,11 +29,16 @@
         return;
       }
       levelNote.textContent = "";
-      if (reason) {
+      // The lead is there only when the save changes the visibility.
+      var leadText = levelNote.getAttribute("data-gbgopendata-lead");
+      if (reason && leadText) {
         var lead = document.createElement("strong");
-        lead.textContent = levelNote.getAttribute("data-gbgopendata-lead");
+        lead.textContent = leadText;
         levelNote.appendChild(lead);
-        levelNote.appendChild(document.createTextNode(" " + reason));
+        levelNote.appendChild(document.createTextNode(" "));
+      }
+      if (reason) {
+        levelNote.appendChild(document.createTextNode(reason));
       }
       levelNote.hidden = !reason;
     }
