@@ -16,9 +16,11 @@ pytestmark = pytest.mark.usefixtures("with_plugins")
 
 LABELS = {
     "sv": {"conforms_to": "Följer standard", "documentation": "Dokumentation", "new": "Skapa datamängd",
-           "edit": "Redigera metadata", "resource_conforms_to": "Länkade scheman"},
+           "edit": "Redigera metadata", "resource_conforms_to": "Länkade scheman",
+           "new_distribution": "Lägg till distribution", "edit_distribution": "Redigera distribution"},
     "en": {"conforms_to": "Conforms to", "documentation": "Documentation", "new": "Create Dataset",
-           "edit": "Edit metadata", "resource_conforms_to": "Linked schemas"},
+           "edit": "Edit metadata", "resource_conforms_to": "Linked schemas",
+           "new_distribution": "Add distribution", "edit_distribution": "Edit distribution"},
 }
 PREFIX = {"sv": "", "en": "/en"}
 
@@ -67,9 +69,17 @@ def test_each_input_of_a_repeating_field_has_its_own_label(app, editor, dataset,
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_the_dataset_form_has_an_h1(app, editor, dataset, lang):
+def test_the_dataset_and_distribution_forms_have_one_h1(app, editor, dataset, organization, lang):
+    draft = helpers.call_action("package_create", context={"user": editor["name"]}, name="utkast", state="draft",
+                                owner_org=organization["id"], private=True, **dataset_fields())
+    resource = dataset["resources"][0]["id"]
     for url, heading in ((f"{PREFIX[lang]}/dataset/new", LABELS[lang]["new"]),
-                         (f"{PREFIX[lang]}/dataset/edit/{dataset['name']}", LABELS[lang]["edit"])):
+                         (f"{PREFIX[lang]}/dataset/edit/{dataset['name']}", LABELS[lang]["edit"]),
+                         # while the dataset is created, and for a dataset already saved
+                         (f"{PREFIX[lang]}/dataset/{draft['name']}/resource/new", LABELS[lang]["new_distribution"]),
+                         (f"{PREFIX[lang]}/dataset/{dataset['name']}/resource/new", LABELS[lang]["new_distribution"]),
+                         (f"{PREFIX[lang]}/dataset/{dataset['name']}/resource/{resource}/edit",
+                          LABELS[lang]["edit_distribution"])):
         page = _page(app, url, editor)
         assert [" ".join(h1.get_text(" ").split()) for h1 in page.select("h1")] == [heading], url
         assert _headings(page)[0] == "h1", url
