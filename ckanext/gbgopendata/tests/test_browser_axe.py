@@ -55,10 +55,11 @@ def axe_source(request) -> str:
     return (package / "axe.min.js").read_text("utf-8")
 
 
-def _violations(browser, axe_source: str, path: str, others: list[str]) -> list[str]:
+def _violations(browser, axe_source: str, path: str, others: list[str], reload: bool = True) -> list[str]:
     """The page's serious and critical violations, one line per element;
     the milder ones are added to `others` (printed, not refused)."""
-    browser.goto(path)
+    if reload:
+        browser.goto(path)
     assert browser.path == path, f"{path} led to {browser.path}"  # the page itself, not a login form
     browser.driver.execute_script(axe_source)
     found = browser.driver.execute_async_script(RUN_AXE)
@@ -95,6 +96,16 @@ def test_the_publishers_and_the_visitors_pages_have_no_serious_or_critical_viola
     for path in publishers:
         for prefix in ("", "/en"):
             violations += _violations(browser, axe_source, prefix + path, milder)
+    # An input added to "Följer standard" gets its own label (repeating-inputs.js), in both languages.
+    for prefix, label in (("", "Följer standard"), ("/en", "Conforms to")):
+        browser.goto(prefix + "/dataset/new")
+        browser.driver.execute_script("arguments[0].click();", browser.find(
+            "fieldset[name=conforms_to] a[href^='javascript:MultipleText.multiple_add']"))
+        browser.wait_for("#field-conforms_to-2")
+        assert browser.find("label[for=field-conforms_to-2]").get_attribute("textContent") == f"{label} 2"
+        assert [e.get_attribute("id") for e in browser.find_all("input[name=conforms_to]")] == [
+            "field-conforms_to-1", "field-conforms_to-2"]
+        violations += _violations(browser, axe_source, prefix + "/dataset/new", milder, reload=False)
     print("minor and moderate (not refused):", *milder, sep="\n")
     print("serious and critical:", *violations, sep="\n")
     assert violations == [], f"{len(violations)} serious or critical violations:\n" + "\n".join(violations)
