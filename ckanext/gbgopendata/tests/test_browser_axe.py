@@ -96,6 +96,8 @@ def test_the_publishers_and_the_visitors_pages_have_no_serious_or_critical_viola
     for path in publishers:
         for prefix in ("", "/en"):
             violations += _violations(browser, axe_source, prefix + path, milder)
+            if not prefix:
+                browser.screenshot(path.strip("/").replace("/", "-"))
     # An input added to "Följer standard" gets its own label (repeating-inputs.js), in both languages.
     for prefix, label in (("", "Följer standard"), ("/en", "Conforms to")):
         browser.goto(prefix + "/dataset/new")
