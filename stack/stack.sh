@@ -56,6 +56,8 @@ ensure_packages() {
   # The browser tests drive Debian's chromium through its chromedriver.
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  # The accessibility test installs axe-core from the npm registry with npm.
+  command -v npm >/dev/null || missing+=(npm)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     apt-get update -qq
