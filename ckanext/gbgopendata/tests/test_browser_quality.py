@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from ckan.tests import helpers as ckan_helpers
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ckanext.gbgopendata.tests.browser import PASSWORD
@@ -30,7 +31,10 @@ def _improvement_fields(browser) -> list[str]:
 
 
 def _until(browser, condition, message):
-    WebDriverWait(browser.driver, LIVE_TIMEOUT, poll_frequency=0.2).until(lambda driver: condition(), message)
+    # the panel is replaced as the form changes: an element read while it is
+    # swapped is stale, and read again at the next poll
+    WebDriverWait(browser.driver, LIVE_TIMEOUT, poll_frequency=0.2,
+                  ignored_exceptions=(StaleElementReferenceException,)).until(lambda driver: condition(), message)
 
 
 def test_the_score_follows_the_form_and_an_improvement_leads_to_its_field(live_server, browser, organization):
