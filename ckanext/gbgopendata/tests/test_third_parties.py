@@ -36,8 +36,10 @@ def test_no_page_requests_anything_from_another_host(live_server, browser):
                     f"/user/{editor['name']}"]
     editor_pages = public_pages + [
         "/dashboard/datasets", f"/dataset/edit/{dataset['name']}", f"/dataset/{dataset['name']}/checklist",
-        f"/organization/{organization['name']}/publicering",
+        f"/organization/{organization['name']}/publicering", "/dataset/new",
     ]
+    admin = organization_member(organization, "admin", password=PASSWORD, image_url="", fullname="Erik Ägare")
+    admin_pages = [f"/organization/{organization['name']}/kvalitet", f"/organization/{organization['name']}/kvalitet?scope=all"]
     found: dict[str, list[str]] = {}
 
     def visit(who: str, paths: list[str]) -> None:
@@ -49,6 +51,9 @@ def test_no_page_requests_anything_from_another_host(live_server, browser):
     browser.login(editor["name"], PASSWORD)
     found["login"] = _other_hosts(browser.requested_urls(), live_server.url)
     visit("editor", editor_pages)
+    browser.logout()
+    browser.login(admin["name"], PASSWORD)
+    visit("admin", admin_pages)
 
     assert {page: urls for page, urls in found.items() if urls} == {}
 
