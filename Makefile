@@ -28,11 +28,11 @@ export PYTHON
 install: $(VENV)/.installed i18n
 
 # System packages first: psycopg2 builds against libpq-dev.
-$(VENV)/.installed: requirements/base.txt requirements/test.txt pyproject.toml setup.py
+$(VENV)/.installed: requirements/base.txt requirements/test.txt requirements/stack.txt pyproject.toml setup.py
 	$(STACK) packages
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
-	$(PY) -m pip install -q "ckan[requirements]==$(CKAN_VERSION)" -r requirements/base.txt -r requirements/test.txt
+	$(PY) -m pip install -q "ckan[requirements]==$(CKAN_VERSION)" -r requirements/base.txt -r requirements/test.txt -r requirements/stack.txt
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The project's local service stack: PostgreSQL, Redis and Apache Solr 9.10.1,
-# all real, all on 127.0.0.1, all state in $STACK_DIR (git-ignored).
+# The project's local service stack: PostgreSQL, Redis, Apache Solr 9.10.1 and
+# an SMTP server (aiosmtpd, delivering every message into the Maildir
+# $STACK_DIR/mail, where the demo's and the tests' mail is read), all real,
+# all on 127.0.0.1, all state in $STACK_DIR (git-ignored).
 #
 #   stack.sh start    start what is not running and healthy (idempotent)
 #   stack.sh stop     stop what was started
@@ -14,7 +16,7 @@
 # then fails, naming the process, and leaves it running.
 #
 # Environment: CKAN_PYTHON (python of the virtualenv that has CKAN installed;
-# Solr's schema is that CKAN's plus stack/solr/schema_additions.xml), STACK_DIR, PG_PORT, REDIS_PORT, SOLR_PORT,
+# Solr's schema is that CKAN's plus stack/solr/schema_additions.xml), STACK_DIR, PG_PORT, REDIS_PORT, SOLR_PORT, SMTP_PORT,
 # STACK_WAIT (seconds to wait for a live service to answer, default 120),
 # STACK_HEALTH_TIMEOUT (seconds one health check may take, default 10).
 set -euo pipefail
@@ -24,6 +26,7 @@ STACK_DIR=${STACK_DIR:-$ROOT/.stack}
 PG_PORT=${PG_PORT:-5433}
 REDIS_PORT=${REDIS_PORT:-6380}
 SOLR_PORT=${SOLR_PORT:-8983}
+SMTP_PORT=${SMTP_PORT:-8025}
 SOLR_VERSION=9.10.1
 SOLR_CORES="ckan ckan_test"
 CKAN_PYTHON=${CKAN_PYTHON:-$ROOT/.venv/ckan-2.12.0/bin/python}
@@ -246,6 +249,46 @@ redis_stop() {
   fi
 }
 
+# --- SMTP -------------------------------------------------------------------
+
+# aiosmtpd (requirements/stack.txt, in CKAN's virtualenv) accepts every
+# message on 127.0.0.1:$SMTP_PORT and stores it in the Maildir $SMTP_MAILDIR
+# (one file a message under new/): CKAN's mailer sends to it as to any
+# SMTP server, and nothing leaves the machine.
+SMTP_PIDFILE=$STACK_DIR/smtp/smtp.pid
+SMTP_MAILDIR=$STACK_DIR/mail
+
+smtp_healthy() {
+  # An SMTP server greets a connection with 220.
+  timeout "$STACK_HEALTH_TIMEOUT" "$CKAN_PYTHON" -c "import smtplib,sys; s=smtplib.SMTP('127.0.0.1', $SMTP_PORT, timeout=5); s.quit()" 2>/dev/null
+}
+
+smtp_start() {
+  if pid_alive "$SMTP_PIDFILE" && { smtp_healthy || await_answer SMTP "$(cat "$SMTP_PIDFILE")" "$(cat "/proc/$(cat "$SMTP_PIDFILE")/comm" 2>/dev/null)" smtp_healthy; }; then
+    log "SMTP: running on 127.0.0.1:$SMTP_PORT (mail in $SMTP_MAILDIR)"
+    return
+  fi
+  rm -f "$SMTP_PIDFILE"
+  mkdir -p "$STACK_DIR/smtp" "$SMTP_MAILDIR/tmp" "$SMTP_MAILDIR/new" "$SMTP_MAILDIR/cur"
+  "$CKAN_PYTHON" -c 'import aiosmtpd' 2>/dev/null || die "aiosmtpd is not installed in $CKAN_PYTHON (make install)"
+  log "SMTP: starting on 127.0.0.1:$SMTP_PORT (mail in $SMTP_MAILDIR)"
+  setsid nohup "$CKAN_PYTHON" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" \
+    -c aiosmtpd.handlers.Mailbox "$SMTP_MAILDIR" >"$STACK_DIR/smtp/smtp.log" 2>&1 </dev/null &
+  echo $! >"$SMTP_PIDFILE"
+  for _ in $(seq 1 50); do
+    smtp_healthy && return
+    sleep 0.2
+  done
+  die "the SMTP server did not answer, see $STACK_DIR/smtp/smtp.log"
+}
+
+smtp_stop() {
+  if pid_alive "$SMTP_PIDFILE"; then
+    log "SMTP: stopping"
+    kill_pidfile "$SMTP_PIDFILE"
+  fi
+}
+
 # --- Solr -------------------------------------------------------------------
 
 SOLR_LAUNCHER=$ROOT/solr-launcher
@@ -401,6 +444,7 @@ status() {
   service_status postgresql pg_healthy "$(pg_pid)" postgres "127.0.0.1:$PG_PORT" || down=1
   service_status redis redis_healthy "$(cat "$(redis_pidfile)" 2>/dev/null)" redis-server "127.0.0.1:$REDIS_PORT" || down=1
   service_status solr solr_healthy "$(cat "$SOLR_PIDFILE" 2>/dev/null)" java "$(solr_url) ($SOLR_VERSION)" || down=1
+  service_status smtp smtp_healthy "$(cat "$SMTP_PIDFILE" 2>/dev/null)" "$(cat "/proc/$(cat "$SMTP_PIDFILE" 2>/dev/null)/comm" 2>/dev/null)" "127.0.0.1:$SMTP_PORT ($SMTP_MAILDIR)" || down=1
   return $down
 }
 
@@ -412,8 +456,10 @@ case "${1:-}" in
     pg_start
     redis_start
     solr_start
+    smtp_start
     ;;
   stop)
+    smtp_stop
     solr_stop
     redis_stop
     pg_stop

@@ -94,7 +94,11 @@ checklist_event = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 
-CHECKLIST_EVENTS = ("confirmed", "unconfirmed", "commented", "published", "unpublished", "unpublished_automatically")
+CHECKLIST_EVENTS = (
+    "confirmed", "unconfirmed", "commented", "published", "unpublished", "unpublished_automatically",
+    # the information owner's approval asked for, and sent back with a comment (logic/approval.py)
+    "approval_requested", "approval_returned",
+)
 
 
 def _now() -> datetime.datetime:
@@ -204,6 +208,34 @@ def last_checklist_events(package_ids: list[str]) -> dict[str, dict[str, Any]]:
         .subquery()
     )
     rows = model.Session.execute(sa.select(ranked).where(ranked.c.rank == 1)).mappings()
+    return {row["package_id"]: dict(row) for row in rows}
+
+
+def open_approval_requests(admin_item_ids: list[str], package_ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """{package id: its request event} of every dataset whose newest
+    approval event is a request: one not answered since (sent back, an
+    admin item confirmed, or published). One query, whatever the number."""
+    answered = sa.or_(
+        checklist_event.c.event.in_(("approval_requested", "approval_returned", "published")),
+        sa.and_(checklist_event.c.event == "confirmed", checklist_event.c.item_id.in_(admin_item_ids or [""])),
+    )
+    ranked = sa.select(
+        checklist_event,
+        sa.func.row_number()
+        .over(
+            partition_by=checklist_event.c.package_id,
+            order_by=(checklist_event.c.created_at.desc(), checklist_event.c.id.desc()),
+        )
+        .label("rank"),
+    ).where(answered)
+    if package_ids is not None:
+        if not package_ids:
+            return {}
+        ranked = ranked.where(checklist_event.c.package_id.in_(package_ids))
+    ranked = ranked.subquery()
+    rows = model.Session.execute(
+        sa.select(ranked).where(ranked.c.rank == 1, ranked.c.event == "approval_requested")
+    ).mappings()
     return {row["package_id"]: dict(row) for row in rows}
 
 

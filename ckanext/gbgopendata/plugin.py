@@ -14,6 +14,7 @@ from ckanext.dcat.interfaces import IDCATURIGenerator
 from ckanext.gbgopendata import cli, helpers, jobs, licenses, middleware, publishers, search, settings
 from ckanext.gbgopendata.checklist import in_force
 from ckanext.gbgopendata.logic import action, auth, bad_input, events, existence, publication, registry, save, visibility
+from ckanext.gbgopendata.logic import approval
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import quality as quality_actions
 from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its validators)
@@ -73,7 +74,8 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def get_actions(self):
         # What the caller may not know of is "not found" before anything else is checked.
         return existence.guard_actions(
-            bad_input.guard_actions({**action.get_actions(), **checklist_actions.get_actions(), **quality_actions.get_actions()})
+            bad_input.guard_actions({**action.get_actions(), **checklist_actions.get_actions(), **approval.get_actions(),
+                                     **quality_actions.get_actions()})
         )
 
     # IAuthFunctions

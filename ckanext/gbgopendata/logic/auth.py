@@ -53,6 +53,44 @@ def gbg_dataset_unpublish(context, data_dict):
     return _may_run_the_checklist(context, data_dict)
 
 
+def gbg_approval_show(context, data_dict):
+    return _may_run_the_checklist(context, data_dict)
+
+
+def gbg_approval_request(context, data_dict):
+    return _may_run_the_checklist(context, data_dict)
+
+
+def _may_answer_approval(context, data_dict):
+    """Approving or sending back: the information owner (the organisation's
+    admins and sysadmins), who may also run the checklist."""
+    from ckanext.gbgopendata.logic import checklist as checklist_actions
+
+    result = _may_run_the_checklist(context, data_dict)
+    if not result["success"]:
+        return result
+    pkg = model.Package.get((data_dict or {}).get("id") or "")
+    if pkg is not None and checklist_actions.is_information_owner(context, pkg):
+        return {"success": True}
+    return {"success": False, "msg": toolkit._("Only an administrator of the organisation may approve the publication")}
+
+
+def gbg_dataset_approve(context, data_dict):
+    return _may_answer_approval(context, data_dict)
+
+
+def gbg_approval_return(context, data_dict):
+    return _may_answer_approval(context, data_dict)
+
+
+def gbg_approvals_waiting(context, data_dict):
+    """Every signed-in user may ask which requests they answer (the answer
+    is theirs only)."""
+    if context.get("user"):
+        return {"success": True}
+    return {"success": False, "msg": toolkit._("Sign in to see the approvals that wait for you")}
+
+
 def gbg_quality_show(context, data_dict):
     """A dataset's quality: those who may edit it (the publisher sees it
     while editing; the public and members do not)."""
@@ -126,6 +164,11 @@ def get_auth_functions() -> dict[str, Callable]:
         "gbg_checklist_update": gbg_checklist_update,
         "gbg_dataset_publish": gbg_dataset_publish,
         "gbg_dataset_unpublish": gbg_dataset_unpublish,
+        "gbg_approval_show": gbg_approval_show,
+        "gbg_approval_request": gbg_approval_request,
+        "gbg_dataset_approve": gbg_dataset_approve,
+        "gbg_approval_return": gbg_approval_return,
+        "gbg_approvals_waiting": gbg_approvals_waiting,
         "member_create": member_create,
         "gbg_quality_show": gbg_quality_show,
         "gbg_quality_preview": gbg_quality_preview,

@@ -57,6 +57,17 @@ def _user(context: dict) -> model.User | None:
     return model.User.get(context.get("user") or "") if context.get("user") else None
 
 
+def is_information_owner(context: dict, pkg: model.Package) -> bool:
+    """Whether the caller gives the information owner's approval for `pkg`:
+    its organisation's admins, and sysadmins."""
+    user = _user(context)
+    if user is None:
+        return False
+    if user.sysadmin:
+        return True
+    return bool(pkg.owner_org) and authz.users_role_for_group_or_org(pkg.owner_org, user.name) == "admin"
+
+
 def may_confirm(context: dict, pkg: model.Package, item: checklist.Item) -> bool:
     """Editor items: whoever may edit the dataset; admin items (the
     information owner's approval): the organisation's admins and sysadmins."""
@@ -64,12 +75,7 @@ def may_confirm(context: dict, pkg: model.Package, item: checklist.Item) -> bool
         return False
     if item.confirmed_by != "admin":
         return True
-    user = _user(context)
-    if user is None:
-        return False
-    if user.sysadmin:
-        return True
-    return bool(pkg.owner_org) and authz.users_role_for_group_or_org(pkg.owner_org, user.name) == "admin"
+    return is_information_owner(context, pkg)
 
 
 def _user_names(user_ids: set[str]) -> dict[str, str]:
@@ -373,6 +379,16 @@ def gbg_dataset_publish(context, data_dict):
     pkg = _dataset_model(data_dict, context)
     toolkit.check_access("gbg_dataset_publish", context, {"id": pkg.id})
     pkg = _locked(pkg)
+    if pkg.private or pkg.state != "active":
+        publish_package(pkg, context)
+    return gbg_checklist_show(context, {"id": pkg.id})
+
+
+def publish_package(pkg: model.Package, context: dict) -> None:
+    """Saves the (locked, active, private) dataset as public for the
+    caller. The save's validators decide (one assessment of what it
+    stores); a refusal is a ValidationError with each reason, already in the
+    request's language, under the field it concerns."""
     if pkg.state != "active":
         raise toolkit.ValidationError(
             {
@@ -386,13 +402,9 @@ def gbg_dataset_publish(context, data_dict):
                 ]
             }
         )
-    if not pkg.private:
-        return gbg_checklist_show(context, {"id": pkg.id})
     try:
-        # The save's validators decide (one assessment of what it stores).
         toolkit.get_action("package_patch")(_acting(context), {"id": pkg.id, "private": False})
     except toolkit.ValidationError as error:
-        # Each reason (already in the request's language) under the field it concerns.
         errors: dict[str, list[str]] = {}
         for message in (error.error_dict or {}).get("private", []):
             blocker = getattr(message, "blocker", None)
@@ -401,7 +413,6 @@ def gbg_dataset_publish(context, data_dict):
             else:
                 errors.setdefault("private", []).append(message)
         raise toolkit.ValidationError(errors or error.error_dict) from None
-    return gbg_checklist_show(context, {"id": pkg.id})
 
 
 def gbg_dataset_unpublish(context, data_dict):

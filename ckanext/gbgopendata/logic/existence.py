@@ -124,6 +124,10 @@ NAMED_BY: dict[str, tuple[Identifier, ...]] = {
     "gbg_checklist_update": _ID,
     "gbg_dataset_publish": _ID,
     "gbg_dataset_unpublish": _ID,
+    "gbg_approval_show": _ID,
+    "gbg_approval_request": _ID,
+    "gbg_dataset_approve": _ID,
+    "gbg_approval_return": _ID,
     "gbg_quality_show": _ID,
     "gbg_quality_preview": _ID,  # when given (a new dataset has none)
 }
@@ -139,6 +143,7 @@ PAGES_WITHOUT_PACKAGE_TYPE: dict[str, dict[str, str]] = {
     "gbgopendata_publication.checklist": {"id": DATASET},
     "gbgopendata_publication.publish": {"id": DATASET},
     "gbgopendata_publication.unpublish": {"id": DATASET},
+    "gbgopendata_publication.approval": {"id": DATASET},
 }
 
 

@@ -132,10 +132,18 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
     return result
 
 
+# The filter of drafts whose only missing items are the admins' (the
+# information owner's approval): not a status, a part of "draft".
+AWAITING_APPROVAL = "awaiting_approval"
+
+
 def filtered(all_rows: list[Row], status: str | None, phase: str | None) -> list[Row]:
-    """The rows with that status, and/or with required items left in that phase."""
+    """The rows with that status (or awaiting approval), and/or with
+    required items left in that phase."""
     selected = all_rows
-    if status in checklist.STATUSES:
+    if status == AWAITING_APPROVAL:
+        selected = [row for row in selected if row.awaiting_approval]
+    elif status in checklist.STATUSES:
         selected = [row for row in selected if row.status == status]
     if phase:
         selected = [row for row in selected if phase in row.phases_incomplete]
@@ -143,7 +151,8 @@ def filtered(all_rows: list[Row], status: str | None, phase: str | None) -> list
 
 
 def counts(all_rows: list[Row]) -> dict[str, int]:
-    totals = {status: 0 for status in checklist.STATUSES}
+    totals = {status: 0 for status in (*checklist.STATUSES, AWAITING_APPROVAL)}
     for row in all_rows:
         totals[row.status] += 1
+        totals[AWAITING_APPROVAL] += row.awaiting_approval
     return totals

@@ -518,6 +518,12 @@ def _declarations() -> dict[str, Declaration]:
         "gbg_checklist_update": {**ID, "items": OBJECT_LIST},
         "gbg_dataset_publish": ID,
         "gbg_dataset_unpublish": {**ID, "comment": TEXT},
+        # the approval flow (ours)
+        "gbg_approval_show": ID,
+        "gbg_approval_request": {**ID, "comment": TEXT},
+        "gbg_dataset_approve": {**ID, "comment": TEXT},
+        "gbg_approval_return": {**ID, "comment": TEXT},
+        "gbg_approvals_waiting": {},
         # the metadata quality (ours)
         "gbg_quality_show": ID,
         "gbg_quality_preview": Declaration(

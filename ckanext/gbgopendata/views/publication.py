@@ -17,7 +17,7 @@ from ckan.plugins import toolkit
 from ckanext.gbgopendata import checklist, languages
 from ckanext.gbgopendata import presentation
 from ckanext.gbgopendata.logic import checklist as checklist_actions
-from ckanext.gbgopendata.logic import existence, facts, overview
+from ckanext.gbgopendata.logic import approval, existence, facts, overview
 
 blueprint = Blueprint("gbgopendata_publication", __name__)
 PAGE_SIZE = 50
@@ -30,6 +30,8 @@ def _context() -> dict[str, Any]:
 def status_labels() -> dict[str, str]:
     return {
         "draft": toolkit._("Draft"),
+        # not a status of its own: drafts with all but the approval done
+        overview.AWAITING_APPROVAL: toolkit._("Awaiting approval"),
         "ready": toolkit._("Ready to publish"),
         "public": toolkit._("Public"),
         "public_incomplete": toolkit._("Public without a complete checklist"),
@@ -66,11 +68,14 @@ def checklist_page(
     status: int = 200,
     publication_errors: list[str] | None = None,
     unpublish_comment: str = "",
+    approval_errors: list[str] | None = None,
+    approval_comment: str = "",
 ):
     """The checklist page; `errors` of a save are shown above the checklist,
     `publication_errors` (of Publicera/Avpublicera) next to those buttons."""
     dataset = _dataset_or_abort(id)
     shown = toolkit.get_action("gbg_checklist_show")(_context(), {"id": dataset["id"]})
+    approval = toolkit.get_action("gbg_approval_show")(_context(), {"id": dataset["id"]})
     items_by_phase = {phase["id"]: [] for phase in shown["phases"]}
     for item in shown["items"]:
         items_by_phase[item["phase"]].append(item)
@@ -86,7 +91,12 @@ def checklist_page(
             "errors": errors or [],
             "publication_errors": publication_errors or [],
             "unpublish_comment": unpublish_comment,
+            "approval": approval,
+            "approval_errors": approval_errors or [],
+            "approval_comment": approval_comment,
             "history_events": {
+                "approval_requested": toolkit._("asked the organisation's admins for approval"),
+                "approval_returned": toolkit._("sent the dataset back without approving it"),
                 "confirmed": toolkit._("confirmed"),
                 "unconfirmed": toolkit._("withdrew the confirmation of"),
                 "commented": toolkit._("commented on"),
@@ -166,6 +176,33 @@ def unpublish(id: str):
     return toolkit.redirect_to("gbgopendata_publication.checklist", id=dataset["name"])
 
 
+_APPROVAL_STEPS = {
+    "request": ("gbg_approval_request", "The organisation's admins have been asked for their approval by e-mail."),
+    "approve": ("gbg_dataset_approve", "The publication has been approved, and the dataset is now public."),
+    "return": ("gbg_approval_return", "The dataset has been sent back with your comment."),
+}
+
+
+def approval_step(id: str):
+    """One step of the approval flow ("Begär godkännande", "Godkänn och
+    publicera", "Skicka tillbaka"), named by the form's `step`."""
+    dataset = _dataset_or_abort(id)
+    form = toolkit.request.form
+    step = _APPROVAL_STEPS.get(form.get("step") or "")
+    comment = form.get("comment") or ""
+    if step is None:
+        return checklist_page(id, approval_errors=[toolkit._("Unknown step of the approval.")], status=400)
+    action, done = step
+    try:
+        toolkit.get_action(action)(_context(), {"id": dataset["id"], "comment": comment or None})
+    except toolkit.ValidationError as error:
+        return checklist_page(id, approval_errors=_errors(error), status=400, approval_comment=comment)
+    except toolkit.NotAuthorized:
+        return toolkit.abort(403, toolkit._("Only an administrator of the organisation may approve the publication"))
+    toolkit.h.flash_success(toolkit._(done))
+    return toolkit.redirect_to("gbgopendata_publication.checklist", id=dataset["name"])
+
+
 def checklist_view(id: str):
     if toolkit.request.method == "POST":
         return checklist_save(id)
@@ -175,6 +212,7 @@ def checklist_view(id: str):
 blueprint.add_url_rule("/dataset/<id>/checklist", "checklist", checklist_view, methods=["GET", "POST"])
 blueprint.add_url_rule("/dataset/<id>/publish", "publish", publish, methods=["POST"])
 blueprint.add_url_rule("/dataset/<id>/unpublish", "unpublish", unpublish, methods=["POST"])
+blueprint.add_url_rule("/dataset/<id>/approval", "approval", approval_step, methods=["POST"])
 
 
 # --- overviews -----------------------------------------------------------------------------
@@ -230,7 +268,7 @@ def _csv(rows: list[overview.Row], filename: str) -> Response:
                 row.levels["availability_level"] or "",
                 *[f"{row.progress[phase]['done']}/{row.progress[phase]['total']}" for phase in phases],
                 row.license,
-                labels[row.status],
+                labels[row.status] + (f" – {labels[overview.AWAITING_APPROVAL].lower()}" if row.awaiting_approval else ""),
                 " | ".join(item_text(item_id) for item_id in row.missing),
                 row.changed_at.strftime("%Y-%m-%d %H:%M") if row.changed_at else "",
                 row.changed_by,
@@ -250,7 +288,7 @@ def _overview(all_rows: list[overview.Row], template: str, extra: dict[str, Any]
     request = toolkit.request
     status = request.args.get("status") or None
     phase = request.args.get("phase") or None
-    if status is not None and status not in checklist.STATUSES:
+    if status is not None and status not in (*checklist.STATUSES, overview.AWAITING_APPROVAL):
         status = None
     phases = checklist.current().phases
     if phase is not None and phase not in {p.id for p in phases}:
@@ -330,10 +368,26 @@ def gbgopendata_publication_status(pkg_dict: dict[str, Any]) -> str:
     return status_labels()[facts.assess_dataset(pkg_dict).status]
 
 
+def gbgopendata_approvals_waiting() -> list[dict[str, Any]]:
+    """Template helper: the approval requests the signed-in person answers."""
+    if not toolkit.current_user.is_authenticated:
+        return []
+    return toolkit.get_action("gbg_approvals_waiting")(_context(), {})
+
+
+def gbgopendata_approvals_waiting_count() -> int:
+    """Template helper: how many (the header's badge)."""
+    if not toolkit.current_user.is_authenticated:
+        return 0
+    return approval.waiting_count(toolkit.current_user)
+
+
 def template_helpers() -> dict[str, Any]:
     return {
         "gbgopendata_may_run_publishing": gbgopendata_may_run_publishing,
         "gbgopendata_publication_status": gbgopendata_publication_status,
+        "gbgopendata_approvals_waiting": gbgopendata_approvals_waiting,
+        "gbgopendata_approvals_waiting_count": gbgopendata_approvals_waiting_count,
     }
 
 
