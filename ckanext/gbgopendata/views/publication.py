@@ -5,8 +5,6 @@ also as CSV). The pages call the checklist actions (logic/checklist.py);
 the overviews read logic/overview.py."""
 from __future__ import annotations
 
-import csv
-import io
 import math
 from typing import Any
 
@@ -14,10 +12,11 @@ from flask import Blueprint, Response
 from ckan import authz, model
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import checklist, languages
+from ckanext.gbgopendata import checklist
 from ckanext.gbgopendata import presentation
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import existence, facts, overview
+from ckanext.gbgopendata.views import csv_export
 
 blueprint = Blueprint("gbgopendata_publication", __name__)
 PAGE_SIZE = 50
@@ -180,17 +179,6 @@ blueprint.add_url_rule("/dataset/<id>/unpublish", "unpublish", unpublish, method
 # --- overviews -----------------------------------------------------------------------------
 
 
-# A cell starting with one of these is a formula to Excel and LibreOffice
-# (=HYPERLINK(…), =cmd|…): titles and names come from publishers.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _csv(rows: list[overview.Row], filename: str) -> Response:
     labels = status_labels()
     current = checklist.current()
@@ -200,28 +188,25 @@ def _csv(rows: list[overview.Row], filename: str) -> Response:
         item = current.item(item_id)
         return f"{item.phase}. {item.text()}" if item else item_id
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if languages.request_language() == "sv" else ",")
-    writer.writerow(
-        [
-            toolkit._("Dataset"),
-            toolkit._("Title"),
-            toolkit._("Organization"),
-            toolkit._("Confidentiality"),
-            toolkit._("Integrity"),
-            toolkit._("Availability"),
-            *[toolkit._("Phase {phase}").format(phase=phase) for phase in phases],
-            toolkit._("Licence"),
-            toolkit._("Status"),
-            toolkit._("Missing items"),
-            toolkit._("Last change"),
-            toolkit._("Changed by"),
-            toolkit._("Address"),
-        ]
-    )
-    for row in rows:
-        writer.writerow(
-            map(_cell, [
+    header = [
+        toolkit._("Dataset"),
+        toolkit._("Title"),
+        toolkit._("Organization"),
+        toolkit._("Confidentiality"),
+        toolkit._("Integrity"),
+        toolkit._("Availability"),
+        *[toolkit._("Phase {phase}").format(phase=phase) for phase in phases],
+        toolkit._("Licence"),
+        toolkit._("Status"),
+        toolkit._("Missing items"),
+        csv_export.with_time_zone(toolkit._("Last change")),
+        toolkit._("Changed by"),
+        toolkit._("Address"),
+    ]
+    return csv_export.csv_response(
+        header,
+        (
+            [
                 row.name,
                 row.title,
                 row.organization,
@@ -232,17 +217,13 @@ def _csv(rows: list[overview.Row], filename: str) -> Response:
                 row.license,
                 labels[row.status],
                 " | ".join(item_text(item_id) for item_id in row.missing),
-                row.changed_at.strftime("%Y-%m-%d %H:%M") if row.changed_at else "",
+                csv_export.local_time(row.changed_at),
                 row.changed_by,
                 toolkit.url_for("dataset.read", id=row.name, _external=True),
-            ])
-        )
-    # UTF-8 with a byte order mark, so that Excel reads å, ä and ö.
-    body = "\ufeff" + buffer.getvalue()
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": "text/csv; charset=utf-8"},
+            ]
+            for row in rows
+        ),
+        filename,
     )
 
 
