@@ -12,10 +12,11 @@ from flask import Blueprint, Response
 from ckan import authz, model
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import checklist
+from ckanext.gbgopendata import checklist, languages
 from ckanext.gbgopendata import presentation
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import existence, facts, overview
+from ckanext.gbgopendata.logic.save import MADE_PRIVATE_AUTOMATICALLY
 from ckanext.gbgopendata.views import csv_export
 
 blueprint = Blueprint("gbgopendata_publication", __name__)
@@ -91,7 +92,6 @@ def checklist_page(
                 "commented": toolkit._("commented on"),
                 "published": toolkit._("published the dataset"),
                 "unpublished": toolkit._("unpublished the dataset"),
-                "unpublished_automatically": toolkit._("The dataset was made private automatically"),
             },
         },
     )
@@ -311,10 +311,25 @@ def gbgopendata_publication_status(pkg_dict: dict[str, Any]) -> str:
     return status_labels()[facts.assess_dataset(pkg_dict).status]
 
 
+def gbgopendata_made_private_automatically(activity: dict[str, Any]) -> str:
+    """Template helper: for a dataset activity whose save made the dataset
+    private by itself, what the portal did and why, after whose change
+    (in the page's language); else empty."""
+    data = activity.get("data") if isinstance(activity, dict) else None
+    reason = data.get(MADE_PRIVATE_AUTOMATICALLY) if isinstance(data, dict) else None
+    if not reason:
+        return ""
+    user = model.User.get(activity.get("user_id") or "")
+    return checklist_actions.automatic_change_text(
+        "unpublished_automatically", reason, user.display_name if user else "", languages.request_language()
+    ) or ""
+
+
 def template_helpers() -> dict[str, Any]:
     return {
         "gbgopendata_may_run_publishing": gbgopendata_may_run_publishing,
         "gbgopendata_publication_status": gbgopendata_publication_status,
+        "gbgopendata_made_private_automatically": gbgopendata_made_private_automatically,
     }
 
 
