@@ -87,6 +87,23 @@ def test_a_raise_is_the_portals_unpublishing_on_the_checklist_history(app, organ
     assert not any(f"{ANNA} {'drog tillbaka' if lang == 'sv' else 'withdrew'}" in entry for entry in history)
 
 
+def test_the_edit_form_whose_script_switched_to_private_is_the_portals_unpublishing_too(app, organization, anna, admin):
+    from werkzeug.datastructures import MultiDict
+
+    from ckanext.gbgopendata.tests.helpers import form_values
+
+    dataset = published(anna, admin, organization)
+    page = BeautifulSoup(app.get(f"/dataset/edit/{dataset['name']}", headers=_as(anna)).body, "html.parser")
+    form = [(k, v) for k, v in form_values(page.select_one("form#dataset-edit")) if k not in ("confidentiality_level", "private")]
+    form += [("confidentiality_level", "1"), ("private", "True"), ("save", "")]
+    app.post(f"/dataset/edit/{dataset['name']}", data=MultiDict(form), headers=_as(anna), status=302, follow_redirects=False)
+    assert ckan_helpers.call_action("package_show", id=dataset["id"])["private"] is True
+    history = _history(app, dataset, anna, "sv")
+    assert any(entry.endswith(RAISED["sv"]) for entry in history), history
+    assert not any(CREDITED["sv"] in entry for entry in history)
+    assert RAISED["sv"] in _text(app, f"/dataset/activity/{dataset['name']}", anna)
+
+
 def test_the_action_api_says_it_in_the_requests_language(app, organization, anna, admin):
     dataset = published(anna, admin, organization)
     _raise_as_the_form_does(anna, dataset)
