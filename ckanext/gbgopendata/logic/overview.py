@@ -45,7 +45,7 @@ class Row:
 
 def _last_activities(package_ids: list[str]) -> dict[str, tuple[datetime.datetime, str | None, str | None]]:
     """The newest activity (time, user id, the reason code when its save
-    made the dataset private by itself) of each dataset, in two queries."""
+    made the dataset private by itself) of each dataset, in one query."""
     if not package_ids or not plugin_loaded("activity"):
         return {}
     activity = sa.table(
@@ -65,21 +65,31 @@ def _last_activities(package_ids: list[str]) -> dict[str, tuple[datetime.datetim
         .where(activity.c.object_id.in_(package_ids))
         .subquery()
     )
-    newest = list(model.Session.execute(sa.select(ranked).where(ranked.c.rank == 1)).mappings())
-    # Only the newest activities' data is read, and only of those marked
-    # (the data column is the whole dataset as JSON text).
-    marked = model.Session.execute(
-        sa.select(activity.c.id, activity.c.data)
-        .where(activity.c.id.in_([row["id"] for row in newest]))
-        .where(activity.c.data.like(f'%"{save.MADE_PRIVATE_AUTOMATICALLY}"%'))
-    ).all()
-    reasons = {}
-    for activity_id, data in marked:
-        try:
-            reasons[activity_id] = json.loads(data).get(save.MADE_PRIVATE_AUTOMATICALLY)
-        except (TypeError, ValueError, AttributeError):
-            continue
-    return {row["object_id"]: (row["timestamp"], row["user_id"], reasons.get(row["id"])) for row in newest}
+    # Only the newest activities' data is read (joined after the ranking),
+    # and only where marked: the column is the whole dataset as JSON text.
+    newest_data = activity.alias("newest")
+    marker = f'%"{save.MADE_PRIVATE_AUTOMATICALLY}"%'
+    rows = model.Session.execute(
+        sa.select(
+            ranked.c.object_id,
+            ranked.c.user_id,
+            ranked.c.timestamp,
+            sa.case((newest_data.c.data.like(marker), newest_data.c.data), else_=None).label("marked"),
+        )
+        .join(newest_data, newest_data.c.id == ranked.c.id)
+        .where(ranked.c.rank == 1)
+    ).mappings()
+    return {row["object_id"]: (row["timestamp"], row["user_id"], _reason_marked(row["marked"])) for row in rows}
+
+
+def _reason_marked(data: str | None) -> str | None:
+    if not data:
+        return None
+    try:
+        reason = json.loads(data).get(save.MADE_PRIVATE_AUTOMATICALLY)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return reason if isinstance(reason, str) else None
 
 
 def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None) -> list[Row]:
