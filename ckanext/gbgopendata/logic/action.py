@@ -35,8 +35,10 @@ def package_update(up_func, context, data_dict):
     # package_patch, package_revise, resource_create/update/delete, the web
     # forms and CKAN 2.12's bulk actions all save through package_update.
     data_dict, this_save = save.prepare(context, validators.without_derived_tags(data_dict), creating=False)
+    save.ended(None)
     with save.saving(this_save):
         result = up_func(context, data_dict)
+    save.ended(this_save)
     publication.tell_web_form_about_unpublishing(this_save)
     return result
 
@@ -213,7 +215,14 @@ def dataset_purge(up_func, context, data_dict):
 
 @toolkit.chained_action
 def activity_create(up_func, context, data_dict):
-    return up_func(context, visibility.activity_without_internal_fields(data_dict))
+    data_dict = visibility.activity_without_internal_fields(data_dict)
+    if data_dict.get("activity_type") == "changed package" and isinstance(data_dict.get("data"), dict):
+        ended = save.take_ended(data_dict.get("object_id") or "")
+        if ended is not None and ended.made_private_automatically:
+            # The activity is the editor's save; what it did to the
+            # visibility was the portal's (the stream says so).
+            data_dict = dict(data_dict, data={**data_dict["data"], save.MADE_PRIVATE_AUTOMATICALLY: ended.made_private_automatically})
+    return up_func(context, data_dict)
 
 
 # --- reads ----------------------------------------------------------------------------

@@ -113,6 +113,67 @@ def _reason_text(reason: str | None, state: checklist.State, lang: str) -> str:
     return reason
 
 
+def _automatic_cause(reason: str | None, current: checklist.Checklist, lang: str) -> str | None:
+    """Why the portal changed something by itself, as the part of a sentence
+    after a colon ("konfidentialiteten höjdes till nivå 1"); None for a
+    reason it does not know."""
+    kind, _, value = (reason or "").partition(":")
+    if kind == "confidentiality_raised":
+        return render(N_("confidentiality was raised to level {level}", level=value), lang)
+    if kind == "confidentiality_changed":
+        old, _, new = value.partition(":")
+        return render(
+            N_(
+                "confidentiality was changed from level {old} to {new}, so the information owner is to approve again",
+                old=old,
+                new=new,
+            ),
+            lang,
+        )
+    if kind == "organisation_changed":
+        return render(
+            N_("the dataset was moved to another organisation, whose information owner is to approve its publication"), lang
+        )
+    if kind == "item_unconfirmed":
+        item = current.item(value)
+        return render(
+            N_("the required item «{item}» is no longer confirmed", item=item.text(lang) if item else value), lang
+        )
+    return None
+
+
+def automatic_change_text(
+    event: str, reason: str | None, user: str, lang: str, *, item_text: str = "",
+    current: checklist.Checklist | None = None,
+) -> str | None:
+    """The sentence for what the portal did by itself after someone's save
+    (an unpublishing, an approval withdrawn), in `lang`; None for an event a
+    person chose. The person whose change caused it is named as such, never
+    as the one who decided: the stored event keeps their id (the audit)."""
+    if event == "unpublished_automatically":
+        cause = _automatic_cause(reason, current or checklist.current(), lang)
+        if cause is None:
+            message = N_("The dataset was made private automatically.")
+        elif user:
+            message = N_("The dataset was made private automatically: {reason} (after a change by {user}).", reason=cause, user=user)
+        else:
+            message = N_("The dataset was made private automatically: {reason}.", reason=cause)
+        return render(message, lang)
+    if event == "unconfirmed" and reason:
+        cause = _automatic_cause(reason, current or checklist.current(), lang)
+        if cause is None:
+            return None
+        if user:
+            message = N_(
+                "The confirmation of «{item}» was withdrawn automatically: {reason} (after a change by {user}).",
+                item=item_text, reason=cause, user=user,
+            )
+        else:
+            message = N_("The confirmation of «{item}» was withdrawn automatically: {reason}.", item=item_text, reason=cause)
+        return render(message, lang)
+    return None
+
+
 def _acting(context: dict) -> dict:
     """The context for the save an action makes for its caller: the same
     user, already loaded (CKAN would look them up again)."""
@@ -120,6 +181,11 @@ def _acting(context: dict) -> dict:
     if context.get("auth_user_obj") is not None:
         acting["auth_user_obj"] = context["auth_user_obj"]
     return acting
+
+
+def _item_text(state: checklist.State, item_id: str | None, lang: str) -> str:
+    item = state.checklist.item(item_id) if item_id else None
+    return item.text(lang) if item else item_id or ""
 
 
 @toolkit.side_effect_free
@@ -184,11 +250,17 @@ def gbg_checklist_show(context, data_dict):
             {
                 "event": event["event"],
                 "item_id": event["item_id"],
-                "item_text": (state.checklist.item(event["item_id"]).text(lang) if event["item_id"] and state.checklist.item(event["item_id"]) else event["item_id"] or ""),
+                "item_text": _item_text(state, event["item_id"], lang),
                 "comment": event["comment"] or "",
                 "reason": _reason_text(event["reason"], state, lang),
                 "user": names.get(event["user_id"] or "", ""),
                 "created_at": event["created_at"].isoformat(),
+                # What the portal did by itself after the user's save, in
+                # words that do not make the user its author (else None).
+                "automatic": automatic_change_text(
+                    event["event"], event["reason"], names.get(event["user_id"] or "", ""), lang,
+                    item_text=_item_text(state, event["item_id"], lang), current=state.checklist,
+                ),
             }
             for event in events
         ],

@@ -71,20 +71,30 @@ def withdraw_admin_confirmations(dataset_id: str, user_id: str | None, reason: s
         gbg_model.record_checklist_event(dataset_id, "unconfirmed", user_id, item_id=item.id, reason=reason)
 
 
+def _automatic_unpublishing_reason(save: Save) -> str | None:
+    if save.unpublished_level is not None:
+        # Raising confidentiality makes it private whatever the save asked
+        # (the web form's script also switches the visibility): the
+        # portal's doing, not the editor's choice.
+        return f"confidentiality_raised:{save.unpublished_level}"
+    if save.moved_from:
+        return "organisation_changed"
+    return save.unpublish_reason
+
+
 def _publication_change(save: Save, dataset_id: str, private: bool, user_id: str | None) -> None:
     was_private = save.stored["private"] if save.stored else True
     if bool(private) == bool(was_private):
         return
     if not private:
         gbg_model.record_checklist_event(dataset_id, "published", user_id)
-    elif save.raised_level is not None:
-        gbg_model.record_checklist_event(
-            dataset_id, "unpublished_automatically", user_id, reason=f"confidentiality_raised:{save.raised_level}"
-        )
-    elif save.moved_from:
-        gbg_model.record_checklist_event(dataset_id, "unpublished_automatically", user_id, reason="organisation_changed")
-    elif save.unpublish_reason:
-        gbg_model.record_checklist_event(dataset_id, "unpublished_automatically", user_id, reason=save.unpublish_reason)
+        return
+    reason = _automatic_unpublishing_reason(save)
+    if reason:
+        # The user stays on the entry (whose save it was); the pages say
+        # the portal made it private (logic/checklist.automatic_change_text).
+        gbg_model.record_checklist_event(dataset_id, "unpublished_automatically", user_id, reason=reason)
+        save.made_private_automatically = reason
     else:
         gbg_model.record_checklist_event(dataset_id, "unpublished", user_id, comment=save.comment)
 

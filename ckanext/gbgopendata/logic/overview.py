@@ -9,6 +9,7 @@ dataset); each dataset's status is its one assessment, as everywhere else.
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -18,7 +19,8 @@ from ckan.plugins import plugin_loaded
 
 from ckanext.gbgopendata import assessment, checklist, classification, languages, licenses, publishers
 from ckanext.gbgopendata import model as gbg_model
-from ckanext.gbgopendata.logic import facts
+from ckanext.gbgopendata.logic import facts, save
+from ckanext.gbgopendata.logic.checklist import automatic_change_text
 
 
 @dataclass
@@ -41,13 +43,18 @@ class Row:
     phases_incomplete: set[str] = field(default_factory=set)
 
 
-def _last_activities(package_ids: list[str]) -> dict[str, tuple[datetime.datetime, str | None]]:
-    """The newest activity (time, user id) of each dataset, in one query."""
+def _last_activities(package_ids: list[str]) -> dict[str, tuple[datetime.datetime, str | None, str | None]]:
+    """The newest activity (time, user id, the reason code when its save
+    made the dataset private by itself) of each dataset, in one query."""
     if not package_ids or not plugin_loaded("activity"):
         return {}
-    activity = sa.table("activity", sa.column("object_id"), sa.column("user_id"), sa.column("timestamp"))
+    activity = sa.table(
+        "activity", sa.column("id"), sa.column("object_id"), sa.column("user_id"), sa.column("timestamp"),
+        sa.column("data"),
+    )
     ranked = (
         sa.select(
+            activity.c.id,
             activity.c.object_id,
             activity.c.user_id,
             activity.c.timestamp,
@@ -58,8 +65,31 @@ def _last_activities(package_ids: list[str]) -> dict[str, tuple[datetime.datetim
         .where(activity.c.object_id.in_(package_ids))
         .subquery()
     )
-    rows = model.Session.execute(sa.select(ranked).where(ranked.c.rank == 1)).mappings()
-    return {row["object_id"]: (row["timestamp"], row["user_id"]) for row in rows}
+    # Only the newest activities' data is read (joined after the ranking),
+    # and only where marked: the column is the whole dataset as JSON text.
+    newest_data = activity.alias("newest")
+    marker = f'%"{save.MADE_PRIVATE_AUTOMATICALLY}"%'
+    rows = model.Session.execute(
+        sa.select(
+            ranked.c.object_id,
+            ranked.c.user_id,
+            ranked.c.timestamp,
+            sa.case((newest_data.c.data.like(marker), newest_data.c.data), else_=None).label("marked"),
+        )
+        .join(newest_data, newest_data.c.id == ranked.c.id)
+        .where(ranked.c.rank == 1)
+    ).mappings()
+    return {row["object_id"]: (row["timestamp"], row["user_id"], _reason_marked(row["marked"])) for row in rows}
+
+
+def _reason_marked(data: str | None) -> str | None:
+    if not data:
+        return None
+    try:
+        reason = json.loads(data).get(save.MADE_PRIVATE_AUTOMATICALLY)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return reason if isinstance(reason, str) else None
 
 
 def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None) -> list[Row]:
@@ -79,6 +109,7 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
     ratings = facts.quality_ratings_of(ids, rules)
     organizations = publishers.organizations()
     user_ids: set[str] = set()
+    automatic_reasons: dict[str, str] = {}
     result = []
     for pkg in packages:
         dataset = facts.of_package(pkg)
@@ -90,14 +121,17 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
         )
         state, status = decided.checklist, decided.status
         missing = state.incomplete_required()
-        changed_at, changed_by = pkg.metadata_modified, None
+        changed_at, changed_by, automatic = pkg.metadata_modified, None, None
         if pkg.id in activities:
-            changed_at, changed_by = activities[pkg.id]
+            changed_at, changed_by, automatic = activities[pkg.id]
         event = events.get(pkg.id)
         if event and (changed_at is None or event["created_at"] > changed_at):
             changed_at, changed_by = event["created_at"], event["user_id"]
+            automatic = event["reason"] if event["event"] == "unpublished_automatically" else None
         if changed_by:
             user_ids.add(changed_by)
+        if automatic:
+            automatic_reasons[pkg.id] = automatic
         progress = state.progress()
         licence = licenses.get_license(licenses.canonical_license_id(pkg.license_id))
         result.append(
@@ -128,6 +162,11 @@ def rows(organization_ids: Iterable[str] | None = None, lang: str | None = None)
         }
     for row in result:
         row.changed_by = names.get(row.changed_by, "")
+        if row.id in automatic_reasons:
+            # The newest change is the portal's, after this person's save.
+            row.changed_by = automatic_change_text(
+                "unpublished_automatically", automatic_reasons[row.id], row.changed_by, lang, current=rules.checklist
+            ) or row.changed_by
     result.sort(key=lambda row: row.changed_at or datetime.datetime.min, reverse=True)
     return result
 

@@ -256,7 +256,6 @@ def gbgopendata_unpublish_on_raise(key, data, errors, context):
     stored = _stored(context, data)
     if stored is None or stored["private"]:
         return
-    asked_private = _value(data, "private") is True
     dataset = _validated_dataset(data)
     if rule.unpublished_by_raise(True, dataset):
         data[("private",)] = True
@@ -265,10 +264,9 @@ def gbgopendata_unpublish_on_raise(key, data, errors, context):
             level = classification.classification_of(dataset)["confidentiality_level"]
             # The web form tells the publisher every time, also when its
             # script had already switched the visibility to private (the
-            # request then says private: the message was never shown).
+            # request then says private: the message was never shown), and
+            # the history says the portal made it private (logic/events.py).
             save.unpublished_level = level
-            if not asked_private:
-                save.raised_level = level
 
 
 def _confirmations_after(save: save_state.Save | None, data: dict, stored: dict | None) -> dict | None:

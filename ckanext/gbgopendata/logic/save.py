@@ -48,13 +48,15 @@ class Save:
     # What the validators decided.
     level_changes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     unpublished_level: str | None = None
-    raised_level: str | None = None
     moved_from: str | None = None
     assessment: assessment.Assessment | None = None
     # The permission labels of the saved dataset, computed once per save:
     # ((id, private, state, owner_org) they were computed for, labels).
     labels: tuple[tuple, list[str]] | None = None
     events_written: bool = False
+    # The reason code when the save made a public dataset private by itself
+    # (set with the history entry, logic/events.py; read for the activity).
+    made_private_automatically: str | None = None
     # The id of the dataset a create made (known from its after-save hook on).
     created_id: str | None = None
 
@@ -85,6 +87,28 @@ def saving(save: Save) -> Iterator[Save]:
         yield save
     finally:
         _current.reset(token)
+
+
+# The key of a dataset activity's data that says its save made the dataset
+# private by itself, and why (a reason code of the history): the activity
+# stream and the overviews say so (logic/action.py activity_create).
+MADE_PRIVATE_AUTOMATICALLY = "gbgopendata_made_private_automatically"
+
+# The save that has just ended: CKAN's activity plugin writes the save's
+# activity after the action (a signal), when `current()` is already over.
+_ended: contextvars.ContextVar[Save | None] = contextvars.ContextVar("gbgopendata_ended_save", default=None)
+
+
+def ended(save: Save | None) -> None:
+    _ended.set(save)
+
+
+def take_ended(dataset_id: str) -> Save | None:
+    """The save of that dataset that has just ended, once (a thread serves
+    many requests: nothing of it is left for a later activity)."""
+    save = _ended.get()
+    _ended.set(None)
+    return save if save is not None and save.dataset_id == dataset_id else None
 
 
 def stored_dataset(pkg: model.Package) -> dict[str, Any]:

@@ -207,6 +207,50 @@ def test_the_overview_csv_is_utf8_with_a_bom_for_excel(app, organization, editor
     assert [row[0] for row in csv.reader(io.StringIO(filtered), delimiter=";")][1:] == ["utkast"]
 
 
+def _changed_at(dataset_id, moment):
+    """Every activity and history entry of the dataset at that (UTC) time."""
+    import sqlalchemy as sa
+
+    from ckanext.gbgopendata import model as gbg_model
+
+    model.Session.execute(sa.text("UPDATE activity SET timestamp = :t WHERE object_id = :id"), {"t": moment, "id": dataset_id})
+    model.Session.execute(
+        sa.update(gbg_model.checklist_event).where(gbg_model.checklist_event.c.package_id == dataset_id).values(created_at=moment)
+    )
+    model.repo.commit()
+
+
+@pytest.mark.ckan_config("ckan.display_timezone", "Europe/Stockholm")
+def test_the_overview_csv_writes_the_times_the_page_shows_in_swedish_time(app, organization, editor, admin):
+    import datetime
+
+    winter = draft(editor, organization, name="vinter")
+    summer = published(editor, admin, organization, name="sommar")
+    _changed_at(winter["id"], datetime.datetime(2027, 1, 15, 10, 30))  # UTC; CET is 1 hour ahead
+    _changed_at(summer["id"], datetime.datetime(2027, 7, 1, 10, 30))  # CEST, 2 hours
+    for prefix, delimiter, column in (("", ";", "Senast ändrad (svensk tid)"), ("/en", ",", "Last change (Swedish time)")):
+        response = app.get(f"{prefix}/organization/{organization['name']}/publicering?format=csv", headers=_as(editor))
+        rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=delimiter))
+        by_name = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+        assert by_name["vinter"][column] == "2027-01-15 11:30"
+        assert by_name["sommar"][column] == "2027-07-01 12:30"
+    # the page shows the same times
+    page = _page(app, f"/organization/{organization['name']}/publicering", editor)
+    assert "15 januari 2027 11:30" in page.select_one('tr[data-dataset="vinter"]').get_text(" ", strip=True)
+    assert "1 juli 2027 12:30" in page.select_one('tr[data-dataset="sommar"]').get_text(" ", strip=True)
+
+
+def test_the_overview_csv_names_the_zone_of_its_times(app, organization, editor):
+    import datetime
+
+    dataset = draft(editor, organization, name="utc")
+    _changed_at(dataset["id"], datetime.datetime(2027, 7, 1, 10, 30))
+    rows = list(csv.reader(io.StringIO(app.get(
+        f"/organization/{organization['name']}/publicering?format=csv", headers=_as(editor)
+    ).data.decode("utf-8-sig")), delimiter=";"))
+    assert dict(zip(rows[0], rows[1]))["Senast ändrad (UTC)"] == "2027-07-01 10:30"
+
+
 def test_the_overview_pages(app, organization, editor, admin, every_status, monkeypatch):
     from ckanext.gbgopendata.views import publication
 

@@ -22,6 +22,7 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories
 from ckan.tests import helpers as ckan_helpers
 
+from ckanext.gbgopendata import model as gbg_model
 from ckanext.gbgopendata.quality import kept, scoring
 from ckanext.gbgopendata.tests import page_language
 from ckanext.gbgopendata.tests.browser import trafikkontoret_publishers
@@ -351,7 +352,7 @@ def test_the_csv_has_a_row_per_dataset_with_both_totals_ratings_and_each_indicat
     rows = _csv_rows(app.get(PAGE + ".csv", headers=_as(sysadmin), status=200), ";")
     header = rows[0]
     assert header[:7] == CSV_HEADER
-    assert header[-2:] == ["Bedömd", "Adress"] and "Nyckelord, data.europa.eu" in header and "Följer DCAT-AP, Sveriges dataportal" in header
+    assert header[-2:] == ["Bedömd (svensk tid)", "Adress"] and "Nyckelord, data.europa.eu" in header and "Följer DCAT-AP, Sveriges dataportal" in header
     # the weakest first, as kept.rows gives them
     assert [row[0] for row in rows[1:]] == weakest_first(open_records(catalogue))
     with app.flask_app.test_request_context():
@@ -373,7 +374,7 @@ def test_the_csv_has_a_row_per_dataset_with_both_totals_ratings_and_each_indicat
         assert line["Adress"] == f"http://test.ckan.net/dataset/{name}"
         # the record's time (UTC) in the portal's
         built = record.built_at.replace(tzinfo=datetime.timezone.utc).astimezone(zoneinfo.ZoneInfo("Europe/Stockholm"))
-        assert line["Bedömd"] == built.strftime("%Y-%m-%d %H:%M")
+        assert line["Bedömd (svensk tid)"] == built.strftime("%Y-%m-%d %H:%M")
     parking = by_name["parkeringsplatser"]
     assert parking["Nyckelord, data.europa.eu"] == "30" and parking["Följer DCAT-AP, Sveriges dataportal"] == ""
     assert by_name["laddplatser"]["Nyckelord, data.europa.eu"] == "0"
@@ -387,7 +388,7 @@ def test_the_csv_has_a_row_per_dataset_with_both_totals_ratings_and_each_indicat
 def test_the_english_csv(app, sysadmin, catalogue):
     rows = _csv_rows(app.get("/en" + PAGE + ".csv", headers=_as(sysadmin), status=200), ",")
     assert rows[0][:5] == ["Dataset", "Title", "Organization", "Score, data.europa.eu", "Rating, data.europa.eu"]
-    assert rows[0][-2:] == ["Assessed", "Address"] and "Keywords, data.europa.eu" in rows[0]
+    assert rows[0][-2:] == ["Assessed (UTC)", "Address"] and "Keywords, data.europa.eu" in rows[0]
     by_name = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
     for name, _sv, title in OPEN:
         record = catalogue[name]
@@ -396,6 +397,36 @@ def test_the_english_csv(app, sysadmin, catalogue):
         assert by_name[name]["Rating, Sveriges dataportal"] == EN_RATINGS[record.se_rating]
     assert by_name["parkeringsplatser"]["Organization"] == "Urban Transport Administration"
     assert by_name["luftkvalitet"]["Organization"] == "Environment Administration"
+
+
+def _assessed_at(name, moment):
+    model.Session.execute(
+        sa.update(gbg_model.quality)
+        .where(gbg_model.quality.c.package_id == model.Package.get(name).id)
+        .values(built_at=moment)
+    )
+    model.repo.commit()
+
+
+@pytest.mark.ckan_config("ckan.display_timezone", "Europe/Stockholm")
+def test_the_csv_times_are_swedish_summer_and_winter_time(app, sysadmin, catalogue):
+    # Stored UTC: in Göteborg 1 hour later in winter (CET), 2 in summer (CEST).
+    _assessed_at("parkeringsplatser", datetime.datetime(2027, 1, 15, 10, 30))
+    _assessed_at("laddplatser", datetime.datetime(2027, 7, 1, 10, 30))
+    for prefix, delimiter, column in (("", ";", "Bedömd (svensk tid)"), ("/en", ",", "Assessed (Swedish time)")):
+        rows = _csv_rows(app.get(prefix + PAGE + ".csv", headers=_as(sysadmin), status=200), delimiter)
+        by_name = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+        assert by_name["parkeringsplatser"][column] == "2027-01-15 11:30"
+        assert by_name["laddplatser"][column] == "2027-07-01 12:30"
+
+
+@pytest.mark.ckan_config("ckan.display_timezone", "Europe/Zurich")
+def test_the_csv_names_the_display_timezone_it_writes(app, sysadmin, catalogue):
+    _assessed_at("laddplatser", datetime.datetime(2027, 7, 1, 10, 30))
+    rows = _csv_rows(app.get(PAGE + ".csv", headers=_as(sysadmin), status=200), ";")
+    assert rows[0][-2] == "Bedömd (Europe/Zurich)"
+    by_name = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+    assert by_name["laddplatser"]["Bedömd (Europe/Zurich)"] == "2027-07-01 12:30"
 
 
 def test_a_csv_cell_never_starts_a_formula(app, sysadmin):

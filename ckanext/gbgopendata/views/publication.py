@@ -5,8 +5,6 @@ also as CSV). The pages call the checklist actions (logic/checklist.py);
 the overviews read logic/overview.py."""
 from __future__ import annotations
 
-import csv
-import io
 import math
 from typing import Any
 
@@ -18,6 +16,8 @@ from ckanext.gbgopendata import checklist, languages
 from ckanext.gbgopendata import presentation
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import approval, existence, facts, overview
+from ckanext.gbgopendata.logic.save import MADE_PRIVATE_AUTOMATICALLY
+from ckanext.gbgopendata.views import csv_export
 
 blueprint = Blueprint("gbgopendata_publication", __name__)
 PAGE_SIZE = 50
@@ -102,7 +102,6 @@ def checklist_page(
                 "commented": toolkit._("commented on"),
                 "published": toolkit._("published the dataset"),
                 "unpublished": toolkit._("unpublished the dataset"),
-                "unpublished_automatically": toolkit._("The dataset was made private automatically"),
             },
         },
     )
@@ -218,17 +217,6 @@ blueprint.add_url_rule("/dataset/<id>/approval", "approval", approval_step, meth
 # --- overviews -----------------------------------------------------------------------------
 
 
-# A cell starting with one of these is a formula to Excel and LibreOffice
-# (=HYPERLINK(…), =cmd|…): titles and names come from publishers.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _csv(rows: list[overview.Row], filename: str) -> Response:
     labels = status_labels()
     current = checklist.current()
@@ -238,28 +226,25 @@ def _csv(rows: list[overview.Row], filename: str) -> Response:
         item = current.item(item_id)
         return f"{item.phase}. {item.text()}" if item else item_id
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if languages.request_language() == "sv" else ",")
-    writer.writerow(
-        [
-            toolkit._("Dataset"),
-            toolkit._("Title"),
-            toolkit._("Organization"),
-            toolkit._("Confidentiality"),
-            toolkit._("Integrity"),
-            toolkit._("Availability"),
-            *[toolkit._("Phase {phase}").format(phase=phase) for phase in phases],
-            toolkit._("Licence"),
-            toolkit._("Status"),
-            toolkit._("Missing items"),
-            toolkit._("Last change"),
-            toolkit._("Changed by"),
-            toolkit._("Address"),
-        ]
-    )
-    for row in rows:
-        writer.writerow(
-            map(_cell, [
+    header = [
+        toolkit._("Dataset"),
+        toolkit._("Title"),
+        toolkit._("Organization"),
+        toolkit._("Confidentiality"),
+        toolkit._("Integrity"),
+        toolkit._("Availability"),
+        *[toolkit._("Phase {phase}").format(phase=phase) for phase in phases],
+        toolkit._("Licence"),
+        toolkit._("Status"),
+        toolkit._("Missing items"),
+        csv_export.with_time_zone(toolkit._("Last change")),
+        toolkit._("Changed by"),
+        toolkit._("Address"),
+    ]
+    return csv_export.csv_response(
+        header,
+        (
+            [
                 row.name,
                 row.title,
                 row.organization,
@@ -270,17 +255,13 @@ def _csv(rows: list[overview.Row], filename: str) -> Response:
                 row.license,
                 labels[row.status] + (f" – {labels[overview.AWAITING_APPROVAL].lower()}" if row.awaiting_approval else ""),
                 " | ".join(item_text(item_id) for item_id in row.missing),
-                row.changed_at.strftime("%Y-%m-%d %H:%M") if row.changed_at else "",
+                csv_export.local_time(row.changed_at),
                 row.changed_by,
                 toolkit.url_for("dataset.read", id=row.name, _external=True),
-            ])
-        )
-    # UTF-8 with a byte order mark, so that Excel reads å, ä and ö.
-    body = "\ufeff" + buffer.getvalue()
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": "text/csv; charset=utf-8"},
+            ]
+            for row in rows
+        ),
+        filename,
     )
 
 
@@ -382,12 +363,27 @@ def gbgopendata_approvals_waiting_count() -> int:
     return approval.waiting_count(toolkit.current_user)
 
 
+def gbgopendata_made_private_automatically(activity: dict[str, Any]) -> str:
+    """Template helper: for a dataset activity whose save made the dataset
+    private by itself, what the portal did and why, after whose change
+    (in the page's language); else empty."""
+    data = activity.get("data") if isinstance(activity, dict) else None
+    reason = data.get(MADE_PRIVATE_AUTOMATICALLY) if isinstance(data, dict) else None
+    if not reason:
+        return ""
+    user = model.User.get(activity.get("user_id") or "")
+    return checklist_actions.automatic_change_text(
+        "unpublished_automatically", reason, user.display_name if user else "", languages.request_language()
+    ) or ""
+
+
 def template_helpers() -> dict[str, Any]:
     return {
         "gbgopendata_may_run_publishing": gbgopendata_may_run_publishing,
         "gbgopendata_publication_status": gbgopendata_publication_status,
         "gbgopendata_approvals_waiting": gbgopendata_approvals_waiting,
         "gbgopendata_approvals_waiting_count": gbgopendata_approvals_waiting_count,
+        "gbgopendata_made_private_automatically": gbgopendata_made_private_automatically,
     }
 
 

@@ -9,19 +9,15 @@ who may see them is decided there; the CSV's rows, once that has allowed
 it, from `quality.kept.rows`."""
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 from typing import Any
 
 from flask import Blueprint, Response
 from ckan import authz, model
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import languages, presentation
+from ckanext.gbgopendata import presentation
 from ckanext.gbgopendata.quality import kept, scoring
-from ckanext.gbgopendata.views import quality_chart
-from ckanext.gbgopendata.views.publication import _cell
+from ckanext.gbgopendata.views import csv_export, quality_chart
 
 blueprint = Blueprint("gbgopendata_quality_admin", __name__)
 
@@ -156,15 +152,6 @@ def _page(summary: dict[str, Any], template: str, scope: str, extra: dict[str, A
     )
 
 
-def _local_time(moment: datetime.datetime | None) -> str:
-    """A stored time (UTC) in the portal's display timezone."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment.astimezone(toolkit.h.get_display_timezone()).strftime("%Y-%m-%d %H:%M")
-
-
 def _csv(summary: dict[str, Any], rows: list[dict[str, Any]], filename: str) -> Response:
     """One row per assessed dataset, the weakest first: both totals and
     ratings, each indicator's points in both variants (empty where a
@@ -172,30 +159,28 @@ def _csv(summary: dict[str, Any], rows: list[dict[str, Any]], filename: str) -> 
     and their labels are the summary's."""
     ratings = rating_labels()
     indicators = summary["indicators"]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if languages.request_language() == "sv" else ",")
-    writer.writerow(
-        [
-            toolkit._("Dataset"),
-            toolkit._("Title"),
-            toolkit._("Organization"),
-            *[
-                header.format(grader=name)
-                for name in VARIANT_NAMES.values()
-                for header in (toolkit._("Score, {grader}"), toolkit._("Rating, {grader}"))
-            ],
-            *[f"{indicator['label']}, {name}" for indicator in indicators for name in VARIANT_NAMES.values()],
-            toolkit._("Assessed"),
-            toolkit._("Address"),
-        ]
-    )
-    for row in rows:
-        def cell(key: str, variant: str) -> str:
-            value = row["indicators"][variant].get(key)  # none: the variant has no such indicator
-            return "" if value is None else str(value)
+    header = [
+        toolkit._("Dataset"),
+        toolkit._("Title"),
+        toolkit._("Organization"),
+        *[
+            header.format(grader=name)
+            for name in VARIANT_NAMES.values()
+            for header in (toolkit._("Score, {grader}"), toolkit._("Rating, {grader}"))
+        ],
+        *[f"{indicator['label']}, {name}" for indicator in indicators for name in VARIANT_NAMES.values()],
+        csv_export.with_time_zone(toolkit._("Assessed")),
+        toolkit._("Address"),
+    ]
 
-        writer.writerow(
-            map(_cell, [
+    def points(row: dict[str, Any], key: str, variant: str) -> str:
+        value = row["indicators"][variant].get(key)  # none: the variant has no such indicator
+        return "" if value is None else str(value)
+
+    return csv_export.csv_response(
+        header,
+        (
+            [
                 row["name"],
                 row["title"],
                 row["organization"],
@@ -204,16 +189,13 @@ def _csv(summary: dict[str, Any], rows: list[dict[str, Any]], filename: str) -> 
                     for variant in VARIANT_NAMES
                     for value in (row[f"{variant}_total"], ratings.get(row[f"{variant}_rating"], row[f"{variant}_rating"]))
                 ],
-                *[cell(indicator["key"], variant) for indicator in indicators for variant in VARIANT_NAMES],
-                _local_time(row["built_at"]),
+                *[points(row, indicator["key"], variant) for indicator in indicators for variant in VARIANT_NAMES],
+                csv_export.local_time(row["built_at"]),
                 toolkit.url_for("dataset.read", id=row["name"], _external=True),
-            ])
-        )
-    # UTF-8 with a byte order mark, so that Excel reads å, ä and ö (as the publishing overview's).
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": "text/csv; charset=utf-8"},
+            ]
+            for row in rows
+        ),
+        filename,
     )
 
 
