@@ -190,10 +190,8 @@ def checklist_events(package_id: str, limit: int | None = None) -> list[dict[str
     return [dict(row) for row in model.Session.execute(query).mappings()]
 
 
-def last_checklist_events(package_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The newest history entry of each dataset, in one query."""
-    if not package_ids:
-        return {}
+def _newest_events(*conditions: Any) -> dict[str, dict[str, Any]]:
+    """The newest history entry meeting `conditions` of each dataset, in one query."""
     ranked = (
         sa.select(
             checklist_event,
@@ -204,39 +202,32 @@ def last_checklist_events(package_ids: list[str]) -> dict[str, dict[str, Any]]:
             )
             .label("rank"),
         )
-        .where(checklist_event.c.package_id.in_(package_ids))
+        .where(*conditions)
         .subquery()
     )
     rows = model.Session.execute(sa.select(ranked).where(ranked.c.rank == 1)).mappings()
     return {row["package_id"]: dict(row) for row in rows}
 
 
-def open_approval_requests(admin_item_ids: list[str], package_ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
-    """{package id: its request event} of every dataset whose newest
+def last_checklist_events(package_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The newest history entry of each dataset, in one query."""
+    if not package_ids:
+        return {}
+    return _newest_events(checklist_event.c.package_id.in_(package_ids))
+
+
+def open_approval_requests(admin_item_ids: list[str], package_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """{package id: its request event} of the datasets whose newest
     approval event is a request: one not answered since (sent back, an
     admin item confirmed, or published). One query, whatever the number."""
+    if not package_ids:
+        return {}
     answered = sa.or_(
         checklist_event.c.event.in_(("approval_requested", "approval_returned", "published")),
         sa.and_(checklist_event.c.event == "confirmed", checklist_event.c.item_id.in_(admin_item_ids or [""])),
     )
-    ranked = sa.select(
-        checklist_event,
-        sa.func.row_number()
-        .over(
-            partition_by=checklist_event.c.package_id,
-            order_by=(checklist_event.c.created_at.desc(), checklist_event.c.id.desc()),
-        )
-        .label("rank"),
-    ).where(answered)
-    if package_ids is not None:
-        if not package_ids:
-            return {}
-        ranked = ranked.where(checklist_event.c.package_id.in_(package_ids))
-    ranked = ranked.subquery()
-    rows = model.Session.execute(
-        sa.select(ranked).where(ranked.c.rank == 1, ranked.c.event == "approval_requested")
-    ).mappings()
-    return {row["package_id"]: dict(row) for row in rows}
+    newest = _newest_events(answered, checklist_event.c.package_id.in_(package_ids))
+    return {package_id: event for package_id, event in newest.items() if event["event"] == "approval_requested"}
 
 
 def delete_checklist(package_id: str) -> None:

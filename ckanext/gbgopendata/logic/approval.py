@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import sqlalchemy as sa
 from ckan import model
 from ckan.plugins import toolkit
 
@@ -109,35 +108,29 @@ def _organizations_approved_by(user: model.User) -> list[str] | None:
 
 
 def open_request(package_id: str) -> dict[str, Any] | None:
+    """The dataset's request not answered yet, if any."""
     return gbg_model.open_approval_requests(_admin_item_ids(), [package_id]).get(package_id)
 
 
 def _comment(data_dict: dict, required: bool) -> str | None:
-    comment = data_dict.get("comment")
-    if comment is None or (isinstance(comment, str) and not comment.strip()):
-        if required:
-            raise toolkit.ValidationError(
-                {"comment": [render(N_("Say what is to be done before the dataset can be approved."))]}
-            )
-        return None
-    if (
-        not isinstance(comment, str)
-        or len(comment.strip()) > COMMENT_MAX_LENGTH
-        or not checklist_actions._without_control_characters(comment)
-    ):
+    comment = checklist_actions.checked_comment(data_dict.get("comment"))
+    if comment is None and required:
         raise toolkit.ValidationError(
-            {
-                "comment": [
-                    render(
-                        N_(
-                            "The comment must be text of at most {most} characters, without control characters.",
-                            most=COMMENT_MAX_LENGTH,
-                        )
-                    )
-                ]
-            }
+            {"comment": [render(N_("Say what is to be done before the dataset can be approved."))]}
         )
-    return comment.strip()
+    return comment
+
+
+def _private_and_locked(action: str, context: dict, data_dict: dict, comment_required: bool = False):
+    """The step's dataset (checked for the caller, locked) and comment;
+    a step on a public dataset is a validation error."""
+    pkg = checklist_actions._dataset_model(data_dict, context)
+    toolkit.check_access(action, context, {"id": pkg.id})
+    comment = _comment(data_dict, required=comment_required)
+    pkg = checklist_actions._locked(pkg)
+    if not pkg.private:
+        raise toolkit.ValidationError({"private": [render(N_("The dataset is already public."))]})
+    return pkg, comment
 
 
 def _names(user_ids: set[str]) -> dict[str, str]:
@@ -182,12 +175,7 @@ def gbg_approval_show(context, data_dict):
 def gbg_approval_request(context, data_dict):
     """Asks the organisation's admins to approve the dataset's publication
     (optional comment to them); refused unless all else is done."""
-    pkg = checklist_actions._dataset_model(data_dict, context)
-    toolkit.check_access("gbg_approval_request", context, {"id": pkg.id})
-    comment = _comment(data_dict, required=False)
-    pkg = checklist_actions._locked(pkg)
-    if not pkg.private:
-        raise toolkit.ValidationError({"private": [render(N_("The dataset is already public."))]})
+    pkg, comment = _private_and_locked("gbg_approval_request", context, data_dict)
     decided = facts.assess_package(pkg)
     if not decided.awaiting_approval:
         lang = languages.request_language()
@@ -229,12 +217,7 @@ def gbg_dataset_approve(context, data_dict):
     """"Godkänn och publicera": confirms the items only the organisation's
     admins confirm and publishes, in one transaction. When the dataset
     cannot be published, nothing is stored and the error says why."""
-    pkg = checklist_actions._dataset_model(data_dict, context)
-    toolkit.check_access("gbg_dataset_approve", context, {"id": pkg.id})
-    comment = _comment(data_dict, required=False)
-    pkg = checklist_actions._locked(pkg)
-    if not pkg.private:
-        raise toolkit.ValidationError({"private": [render(N_("The dataset is already public."))]})
+    pkg, comment = _private_and_locked("gbg_dataset_approve", context, data_dict)
     request = open_request(pkg.id)
     user_id = events.acting_user_id(context)
     stored = gbg_model.checklist_confirmations(pkg.id)
@@ -253,27 +236,26 @@ def gbg_dataset_approve(context, data_dict):
     except toolkit.ValidationError:
         model.Session.rollback()
         raise
-    if request is not None and request["user_id"] and request["user_id"] != user_id:
-        _enqueue_mail("approved", pkg.id, user_id, comment, recipient_id=request["user_id"])
+    _tell_requester("approved", pkg.id, request, user_id, comment)
     return gbg_approval_show(context, {"id": pkg.id})
 
 
 def gbg_approval_return(context, data_dict):
     """Sends the dataset back to its publisher with a comment (what is to
     be done); the requester is told by e-mail."""
-    pkg = checklist_actions._dataset_model(data_dict, context)
-    toolkit.check_access("gbg_approval_return", context, {"id": pkg.id})
-    comment = _comment(data_dict, required=True)
-    pkg = checklist_actions._locked(pkg)
-    if not pkg.private:
-        raise toolkit.ValidationError({"private": [render(N_("The dataset is already public."))]})
+    pkg, comment = _private_and_locked("gbg_approval_return", context, data_dict, comment_required=True)
     request = open_request(pkg.id)
     user_id = events.acting_user_id(context)
     gbg_model.record_checklist_event(pkg.id, "approval_returned", user_id, comment=comment)
     model.repo.commit()
-    if request is not None and request["user_id"] and request["user_id"] != user_id:
-        _enqueue_mail("returned", pkg.id, user_id, comment, recipient_id=request["user_id"])
+    _tell_requester("returned", pkg.id, request, user_id, comment)
     return gbg_approval_show(context, {"id": pkg.id})
+
+
+def _tell_requester(kind: str, package_id: str, request: dict | None, user_id: str | None,
+                    comment: str | None) -> None:
+    if request is not None and request["user_id"] and request["user_id"] != user_id:
+        _enqueue_mail(kind, package_id, user_id, comment, recipient_id=request["user_id"])
 
 
 @toolkit.side_effect_free
@@ -288,15 +270,7 @@ def gbg_approvals_waiting(context, data_dict):
     organization_ids = _organizations_approved_by(user)
     if not organization_ids:
         return []
-    package_ids = [
-        package_id
-        for (package_id,) in model.Session.query(model.Package.id).filter(
-            model.Package.owner_org.in_(organization_ids),
-            model.Package.state == "active",
-            model.Package.private.is_(True),
-        )
-    ]
-    requests = gbg_model.open_approval_requests(_admin_item_ids(), package_ids)
+    requests = _open_requests_of(organization_ids)
     if not requests:
         return []
     lang = languages.request_language()
@@ -333,12 +307,20 @@ def waiting_count(user: model.User | None) -> int:
     organization_ids = _organizations_approved_by(user)
     if not organization_ids:
         return 0
-    package_ids = sa.select(model.Package.id).where(
-        model.Package.owner_org.in_(organization_ids),
-        model.Package.state == "active",
-        model.Package.private.is_(True),
-    )
-    return len(gbg_model.open_approval_requests(_admin_item_ids(), [row[0] for row in model.Session.execute(package_ids)]))
+    return len(_open_requests_of(organization_ids))
+
+
+def _open_requests_of(organization_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The open requests of the organisations' active private datasets."""
+    package_ids = [
+        package_id
+        for (package_id,) in model.Session.query(model.Package.id).filter(
+            model.Package.owner_org.in_(organization_ids),
+            model.Package.state == "active",
+            model.Package.private.is_(True),
+        )
+    ]
+    return gbg_model.open_approval_requests(_admin_item_ids(), package_ids)
 
 
 # --- the mail ------------------------------------------------------------------------------

@@ -44,6 +44,32 @@ def _without_control_characters(text: str) -> bool:
     return input_limits.unsafe_character_message(text) is None
 
 
+def checked_comment(comment: Any) -> str | None:
+    """A publishing step's comment, stripped (None when empty); anything but
+    text of at most COMMENT_MAX_LENGTH characters without control
+    characters is a validation error on `comment`."""
+    if comment is None:
+        return None
+    if (
+        not isinstance(comment, str)
+        or len(comment.strip()) > COMMENT_MAX_LENGTH
+        or not _without_control_characters(comment)
+    ):
+        raise toolkit.ValidationError(
+            {
+                "comment": [
+                    render(
+                        N_(
+                            "The comment must be text of at most {most} characters, without control characters.",
+                            most=COMMENT_MAX_LENGTH,
+                        )
+                    )
+                ]
+            }
+        )
+    return comment.strip() or None
+
+
 def _locked(pkg: model.Package) -> model.Package:
     # As a save does (save.locked_package): ticks, publishing and
     # unpublishing of one dataset are decided one after the other.
@@ -492,24 +518,7 @@ def gbg_dataset_unpublish(context, data_dict):
     the history."""
     pkg = _dataset_model(data_dict, context)
     toolkit.check_access("gbg_dataset_unpublish", context, {"id": pkg.id})
-    comment = data_dict.get("comment")
-    if comment is not None and (
-        not isinstance(comment, str)
-        or len(comment.strip()) > COMMENT_MAX_LENGTH
-        or not _without_control_characters(comment)
-    ):
-        raise toolkit.ValidationError(
-            {
-                "comment": [
-                    render(
-                        N_(
-                            "The comment must be text of at most {most} characters, without control characters.",
-                            most=COMMENT_MAX_LENGTH,
-                        )
-                    )
-                ]
-            }
-        )
+    comment = checked_comment(data_dict.get("comment"))
     pkg = _locked(pkg)
     if pkg.private:
         return gbg_checklist_show(context, {"id": pkg.id})

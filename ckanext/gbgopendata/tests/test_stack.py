@@ -147,6 +147,17 @@ def test_redis_answers():
     assert connection.ping() is True
 
 
+def test_the_smtp_server_keeps_what_ckans_mailer_sends_in_the_maildir():
+    from ckan.lib import mailer
+
+    folder = ROOT / ".stack" / "mail" / "new"
+    before = set(folder.iterdir())
+    mailer.mail_recipient("Provmottagare", "prov@stack.example", "Stackprov åäö", "Kommer det fram?")
+    [path] = set(folder.iterdir()) - before
+    text = path.read_text("utf-8")
+    assert "X-RcptTo: prov@stack.example" in text and "X-Peer: ('127.0.0.1'" in text
+
+
 @pytest.mark.usefixtures("with_plugins")
 def test_dataset_created_through_the_api_is_found_by_solr(organization, sysadmin):
     dataset = helpers.call_action(
