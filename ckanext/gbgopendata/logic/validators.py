@@ -357,6 +357,20 @@ def gbgopendata_vocabulary_value(field: dict, schema: dict) -> Callable:
 
 @validator
 @scheming_validator
+def gbgopendata_vocabulary_value_output(field: dict, schema: dict) -> Callable:
+    """A stored value read as the one the form offers (vocabularies.SAME_AS):
+    a dataset stored or harvested with frequency CONT reads as UPDATE_CONT,
+    so its edit form shows the value selected and a save keeps it."""
+    def validator(value, context):
+        if isinstance(value, str) and value:
+            return vocabularies.same_value(field.get("vocabulary", ""), value)
+        return value
+
+    return validator
+
+
+@validator
+@scheming_validator
 def gbgopendata_vocabulary_values(field: dict, schema: dict) -> Callable:
     def validator(key, data, errors, context):
         try:

@@ -168,6 +168,8 @@ def test_the_request_is_on_the_admins_dashboard_and_badge_and_nobody_elses(app, 
     link = todo.find("a")
     assert link["href"] == f"/dataset/{dataset['name']}/checklist#approval"
     assert soup.select_one(".gbg-waiting-badge").get_text(" ", strip=True).startswith("1")
+    news_feed = BeautifulSoup(app.get("/dashboard/", headers=_as(erik)).body, "html.parser")
+    assert "1 datamängd väntar på ditt godkännande." in news_feed.find(id="todo").get_text(" ", strip=True)
     english = BeautifulSoup(app.get("/en/dashboard/datasets", headers=_as(erik)).body,
                             "html.parser")
     assert "1 dataset awaits your approval." in english.find(id="todo").get_text(" ", strip=True)

@@ -10,6 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
 
+from ckan import model
+from ckan.lib import search
 from ckan.tests import helpers
 
 from ckanext.gbgopendata.tests.checklist_helpers import DEFAULT_CHECKLIST, confirm, draft, editor_items
@@ -106,6 +108,22 @@ def test_a_continuous_frequency_from_the_api_is_stored_as_the_one_the_form_offer
     stored = helpers.call_action("package_patch", context={"user": editor["name"]}, id=placed["id"],
                                  frequency=FREQUENCY + "CONT")
     assert stored["frequency"] == FREQUENCY + "UPDATE_CONT"
+
+
+def test_a_dataset_stored_with_cont_reads_as_the_offered_value_and_is_selected_on_edit(app, editor, placed):
+    # stored before the form offered one value (or harvested): CONT in the database
+    helpers.call_action("package_patch", context={"user": editor["name"]}, id=placed["id"],
+                        frequency=FREQUENCY + "UPDATE_CONT")
+    pkg = model.Package.get(placed["id"])
+    pkg.extras = {**dict(pkg.extras), "frequency": FREQUENCY + "CONT"}
+    model.repo.commit()
+    assert dict(model.Package.get(placed["id"]).extras)["frequency"] == FREQUENCY + "CONT"
+    search.rebuild(placed["id"])  # package_show reads the index's copy
+    shown = helpers.call_action("package_show", context={"user": editor["name"]}, id=placed["id"])
+    assert shown["frequency"] == FREQUENCY + "UPDATE_CONT"
+    form = _page(app, f"/dataset/edit/{placed['name']}", editor)
+    selected = form.select_one("#field-frequency option[selected]")
+    assert selected is not None and selected["value"] == FREQUENCY + "UPDATE_CONT"
 
 
 @DEFAULT_CHECKLIST
