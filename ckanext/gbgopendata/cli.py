@@ -463,10 +463,11 @@ def _make_private_past_the_schema(dataset_id: str) -> None:
 
 
 # SHACL validation of DCAT-AP-SE documents lives with the DCAT code.
-from ckanext.gbgopendata.dcat.cli import rebuild_catalog, validate  # noqa: E402
+from ckanext.gbgopendata.dcat.cli import import_catalog, rebuild_catalog, validate  # noqa: E402
 
 gbgopendata.add_command(validate)
 gbgopendata.add_command(rebuild_catalog)
+gbgopendata.add_command(import_catalog)
 
 # Link checks live with the quality code.
 from ckanext.gbgopendata.quality.links_cli import check_links  # noqa: E402

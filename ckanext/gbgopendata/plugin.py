@@ -17,7 +17,7 @@ from ckanext.gbgopendata.logic import action, auth, bad_input, events, existence
 from ckanext.gbgopendata.logic import approval
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import quality as quality_actions
-from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its validators)
+from ckanext.gbgopendata.logic import source_identity, validators  # noqa: F401 (register their validators)
 from ckanext.gbgopendata import classification_helpers, presentation, views
 from ckanext.gbgopendata.dcat import formats
 

@@ -186,14 +186,27 @@ class ContactPoint:
     email: str  # lower case, without `mailto:` or spaces
     telephone: str  # a tel: URI (telephone_uri)
     url: str
+    address: tuple[tuple[str, str], ...] = ()  # (vcard property, value) of vcard:hasAddress
 
     def uri(self) -> str:
         """A digest of all its properties: a contact node is shared only by
         contacts that are the same in every property, so two datasets that
-        mention it write the same triples about it."""
-        canonical = json.dumps(dataclasses.astuple(self), ensure_ascii=False)
+        mention it write the same triples about it. (A contact without an
+        address keeps the URI it had before addresses were kept.)"""
+        values = dataclasses.astuple(self)
+        canonical = json.dumps(values if self.address else values[:-1], ensure_ascii=False)
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
         return f"{catalogue_base()}/contact/{digest}"
+
+
+# A contact's address fields and their vcard:Address properties.
+ADDRESS_FIELDS = (
+    ("street_address", "street-address"),
+    ("postal_code", "postal-code"),
+    ("locality", "locality"),
+    ("region", "region"),
+    ("country_name", "country-name"),
+)
 
 
 def _text(value: Any) -> str:
@@ -215,6 +228,7 @@ def contact_point(contact: Mapping[str, Any]) -> ContactPoint | None:
         email=email,
         telephone=telephone_uri(telephone) if telephone else "",
         url=str(iri(contact["url"])) if _text(contact.get("url")) else "",
+        address=tuple((prop, _text(contact.get(key))) for key, prop in ADDRESS_FIELDS if _text(contact.get(key))),
     )
 
 
@@ -254,4 +268,10 @@ def add_contact(g, contact: Mapping[str, Any]) -> URIRef | None:
         g.add((phone, VCARD.hasValue, URIRef(point.telephone)))
     if point.url:
         g.add((node, VCARD.hasURL, URIRef(point.url)))
+    if point.address:
+        address = URIRef(f"{node}/address")
+        g.add((node, VCARD.hasAddress, address))
+        g.add((address, RDF.type, VCARD.Address))
+        for prop, value in point.address:
+            g.add((address, VCARD[prop], Literal(value)))
     return node

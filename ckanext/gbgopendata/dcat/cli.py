@@ -82,3 +82,39 @@ def rebuild_catalog() -> None:
         ),
         fg="green",
     )
+
+
+@click.command("import-catalog")
+@click.argument("source")
+@click.option("--organization-map", "organization_map", multiple=True, metavar="ORGNR=ORGANISATION|FILE",
+              help="Which organisation a publisher's datasets go to: its orgnr (or publisher URI) and the "
+                   "organisation's name, or a file of such lines or a JSON object. Repeatable. Without it, "
+                   "the organisation carrying the publisher's orgnr.")
+@click.option("--syntax", type=click.Choice(["xml", "turtle", "json-ld", "nt", "rdf-json"]),
+              help="The document's syntax (default: from the file suffix, the server's media type or the text).")
+@click.option("--dry-run", is_flag=True, help="Show what would be created, updated or refused, and store nothing.")
+def import_catalog(source: str, organization_map: tuple[str, ...], syntax: str | None, dry_run: bool) -> None:
+    """Brings the datasets of a DCAT-AP-SE document (a file or a web address)
+    into the portal, keeping each one's identifier and URI. New datasets
+    arrive private and are published through the checklist. A second run
+    updates what changed in the document and leaves the rest unchanged."""
+    from ckanext.gbgopendata.dcat import importing
+
+    flask_app = click.get_current_context().meta["flask_app"]
+    with flask_app.test_request_context():
+        try:
+            graph = importing.read_document(source, syntax)
+            mapping = importing.organization_map(organization_map)
+        except importing.DocumentError as error:
+            click.secho(str(error), fg="red", err=True)
+            raise SystemExit(2)
+
+        def progress(outcomes):
+            with click.progressbar(outcomes, label=toolkit._("Datasets"), file=click.get_text_stream("stderr")) as bar:
+                yield from bar
+
+        outcomes = importing.run(graph, mapping, dry_run, progress)
+        for line in importing.report(outcomes, dry_run):
+            click.echo(line)
+    if any(outcome.action == importing.REFUSED for outcome in outcomes):
+        raise SystemExit(1)

@@ -17,10 +17,11 @@ import re
 from typing import Any
 
 from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS
 
-from ckanext.gbgopendata import licenses, publishers
+from ckanext.gbgopendata import languages, licenses, publishers
 from ckanext.gbgopendata.dcat import formats
+from ckanext.gbgopendata.dcat import agents
 from ckanext.gbgopendata.dcat.agents import VCARD
 from ckanext.gbgopendata.vocabularies import normalise_uri
 
@@ -93,6 +94,12 @@ class Parser:
     def dataset(self, ref) -> dict[str, Any]:
         g = self.g
         data: dict[str, Any] = {}
+        # Its identity in the source catalogue, written back unchanged.
+        if isinstance(ref, URIRef):
+            data["uri"] = str(ref)
+        identifier = self.value(ref, DCTERMS.identifier)
+        if identifier:
+            data["identifier"] = identifier
         title, notes = self.texts(ref, DCTERMS.title), self.texts(ref, DCTERMS.description)
         if title:
             data["title_translated"] = title
@@ -138,9 +145,15 @@ class Parser:
                     if date:
                         data.setdefault(key, date)
                         break
-        places = sorted({normalise_uri(str(p)) for p in g.objects(ref, DCTERMS.spatial) if isinstance(p, URIRef)})
+        places = []
+        for place in sorted({p for p in g.objects(ref, DCTERMS.spatial) if isinstance(p, URIRef)}):
+            entry = {"uri": normalise_uri(str(place))}
+            for lang, label in self.texts(place, RDFS.label).items():
+                if lang in languages.LANGUAGES:
+                    entry["label_" + lang] = label
+            places.append(entry)
         if places:
-            data["spatial_coverage"] = [{"uri": uri} for uri in places]
+            data["spatial_coverage"] = places
         contacts = [self.contact(node) for node in g.objects(ref, DCAT.contactPoint)]
         contacts = sorted((c for c in contacts if c), key=lambda c: (c.get("email", ""), c.get("name", "")))
         if contacts:
@@ -156,7 +169,11 @@ class Parser:
         distribution_ids = [licenses.canonical_license_id(r.get("license")) for r in resources]
         license_id = licenses.canonical_license_id(self.value(ref, DCTERMS.license)) or licenses.most_common_license(
             distribution_ids)
-        if license_id:
+        if not license_id:
+            # No licence stays no licence (the rule then keeps it private);
+            # left out, package_create would give the portal's default.
+            data["license_id"] = ""
+        else:
             data["license_id"] = license_id
             dataset_url = licenses.get_license(license_id).url
             for resource in resources:
@@ -182,6 +199,12 @@ class Parser:
         url = self.uri(node, VCARD.hasURL)
         if url:
             contact["url"] = url
+        address = g.value(node, VCARD.hasAddress)
+        if address is not None:
+            for key, prop in agents.ADDRESS_FIELDS:
+                value = self.value(address, VCARD[prop])
+                if value:
+                    contact[key] = value
         if contact:
             contact["kind"] = "Individual" if (node, RDF.type, VCARD.Individual) in g else "Organization"
         return contact
@@ -209,11 +232,15 @@ class Parser:
     def distribution(self, node) -> dict[str, Any]:
         g = self.g
         resource: dict[str, Any] = {}
+        if isinstance(node, URIRef):
+            resource["uri"] = str(node)
         url = self.uri(node, DCAT.accessURL) or self.uri(node, DCAT.downloadURL)
         if url:
             resource["url"] = url
+        # Kept even when it is the accessURL: it says the file itself can be
+        # fetched there (and MQA counts it).
         download = self.uri(node, DCAT.downloadURL)
-        if download and download != url:
+        if download:
             resource["download_url"] = download
         for key, predicate in (("name_translated", DCTERMS.title), ("description_translated", DCTERMS.description)):
             value = self.texts(node, predicate)

@@ -142,12 +142,16 @@ def test_a_document_with_every_form(city):
     assert (dataset["issued"], dataset["modified"]) == ("2020-01-01", "2021")
     assert (dataset["temporal_start"], dataset["temporal_end"]) == ("2010-01-01", "2019-12-31")  # schema:, deprecated
     assert dataset["contact"] == [{"name": "Anna Andersson", "email": "anna.andersson@example.com",
-                                   "telephone": "+46012345678", "kind": "Individual"}]
+                                   "telephone": "+46012345678", "locality": "Göteborg", "kind": "Individual"}]
+    # Its identity in the source: the node's URI (no dct:identifier given).
+    assert dataset["uri"] == "https://example.com/dataset1" and "identifier" not in dataset
     # The licence most distributions carry... a tie: the register's order decides (CC0 first).
     assert dataset["license_id"] == "CC0-1.0"
     api, csv = sorted(dataset["resources"], key=lambda r: r["url"])
     assert csv == {
+        "uri": "https://example.com/distribution1",
         "url": "http://example.com/download",
+        "download_url": "http://example.com/download",  # kept, though it is the accessURL
         "description_translated": {"sv": "En förteckning över bibliotek."},
         "format": "text/csv",
         "availability": EU + "planned-availability/STABLE",  # DCAT-AP 2 availability
@@ -155,7 +159,7 @@ def test_a_document_with_every_form(city):
         "size": 1024,
         "hash": "0123456789abcdef0123456789abcdef01234567",
     }
-    assert api == {"url": "http://example.com/api", "format": "application/json",
+    assert api == {"uri": "https://example.com/distribution2", "url": "http://example.com/api", "format": "application/json",
                    "license": "http://creativecommons.org/licenses/by/4.0/"}
 
 
@@ -204,9 +208,10 @@ def test_a_mandatory_document_in_rdf_xml_with_the_eu_format_style(city):
     assert dataset["owner_org"] == company["id"]
     assert dataset["applicable_legislation"] == [HVD]
     assert dataset["hvd_category"] == ["http://data.europa.eu/bna/c_b79e35eb"]
-    assert dataset["resources"] == [{"url": "https://example.com/laddstolpar.zip", "format": "text/csv+zip",
+    assert dataset["resources"] == [{"uri": "https://example.com/distribution1",
+                                     "url": "https://example.com/laddstolpar.zip", "format": "text/csv+zip",
                                      "applicable_legislation": [HVD]}]
-    assert "license_id" not in dataset
+    assert dataset["license_id"] == ""  # none given, none invented
 
 
 def test_imported_datasets_obey_the_publication_rule(app, city):

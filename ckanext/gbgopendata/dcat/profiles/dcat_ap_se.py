@@ -136,12 +136,17 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
             else:
                 agents.add_link(self.g, subject, predicate, value, cls)
 
-    def _place(self, subject, uri: str) -> None:
+    def _place(self, subject, uri: str, entry: dict[str, Any] | None = None) -> None:
         place = agents.add_link(self.g, subject, DCTERMS.spatial, uri, DCTERMS.Location)
         term = get_vocabulary("spatial").get(uri)
         if term is not None:
             self.g.add((place, SKOS.prefLabel, Literal(term.label_sv, lang="sv")))
             self.g.add((place, SKOS.prefLabel, Literal(term.label_en, lang="en")))
+        # The name the dataset's source gave the place, as it gave it.
+        for lang in languages.LANGUAGES:
+            label = (entry or {}).get("label_" + lang)
+            if isinstance(label, str) and label.strip():
+                self.g.add((place, RDFS.label, Literal(label.strip(), lang=lang)))
 
     def _licence(self, subject, uri: str) -> None:
         """The licence document, described from the register by its URI alone."""
@@ -162,9 +167,11 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
         g.add((ref, RDF.type, DCAT.Dataset))
         self._texts(ref, DCTERMS.title, dataset_dict.get("title_translated") or dataset_dict.get("title"))
         self._texts(ref, DCTERMS.description, dataset_dict.get("notes_translated") or dataset_dict.get("notes"))
-        # DIGG de-duplicates across catalogues on a UUID identifier.
-        if dataset_dict.get("id"):
-            g.add((ref, DCTERMS.identifier, Literal(dataset_dict["id"])))
+        # DIGG de-duplicates across catalogues on the identifier: the one of
+        # the catalogue a dataset came from, else its UUID here.
+        identifier = dataset_dict.get("identifier") or dataset_dict.get("id")
+        if identifier:
+            g.add((ref, DCTERMS.identifier, Literal(identifier)))
 
         tags = dataset_dict.get("tags_translated")
         if isinstance(tags, dict):
@@ -215,7 +222,7 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
         for entry in dataset_dict.get("spatial_coverage") or []:
             uri = entry.get("uri") if isinstance(entry, dict) else None
             if uri:
-                self._place(ref, uri)
+                self._place(ref, uri, entry)
 
         hvd = is_hvd(dataset_dict)
         if hvd:

@@ -1,0 +1,108 @@
+"""What a source document says of a dataset that the portal would not say
+back: the import's and the harvester's report per dataset ("not kept"),
+and the round-trip tests' measure of "nothing lost".
+
+Both graphs are flattened into statements read from the dataset's node:
+a path of predicates and the value at its end. Nodes the portal mints for
+itself (a contact point's URI is a digest of its properties, a period's and
+a checksum's hang under the dataset's URI, the publisher is the agent of
+its orgnr) are not compared by name but by what is said of them; blank
+nodes are followed the same way. Shared terms (licences, vocabulary
+concepts, documents) are compared by their URI only: what a document says
+about them is the register's or the vocabulary's, not the dataset's.
+Values are compared in the form the portal stores them: vocabulary URIs in
+their current form, an untagged text as Swedish, a number as a number, a
+checksum in lower case. A statement the source makes and the portal's
+serialisation lacks is reported.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
+
+from ckanext.gbgopendata import licenses
+from ckanext.gbgopendata.dcat.agents import VCARD
+from ckanext.gbgopendata.dcat.parsing import DEFAULT_LANGUAGE, SPDX, current_uri
+
+# Objects the portal names itself: compared by what is said of them.
+MINTED = {DCAT.contactPoint, DCTERMS.temporal, DCTERMS.provenance, SPDX.checksum, VCARD.hasTelephone,
+          VCARD.hasAddress, DCTERMS.rights}
+# Agents: the publisher is the agent of its orgnr, described from the
+# register; the creator is the owning organisation. Compared by presence.
+AGENTS = {DCTERMS.publisher, DCTERMS.creator}
+# Nodes of the dataset itself, kept under their own URI: followed.
+FOLLOWED = {DCAT.distribution, DCTERMS.spatial, DCAT.accessService}
+NUMERIC = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.long, XSD.int, XSD.double,
+           XSD.float}
+MAX_DEPTH = 4
+
+
+def _value(predicate, obj) -> str:
+    if isinstance(obj, Literal):
+        text = str(obj).strip()
+        if obj.datatype in NUMERIC:
+            try:
+                return "number:" + str(Decimal(text).normalize())
+            except InvalidOperation:
+                return "number:" + text
+        if obj.datatype == XSD.hexBinary or predicate == SPDX.checksumValue:
+            return "hex:" + text.lower()
+        if obj.datatype is not None and obj.datatype != RDF.langString:
+            return f"{text}^^{obj.datatype}"
+        return f"{text}@{(obj.language or DEFAULT_LANGUAGE).split('-')[0].lower()}"
+    if predicate == DCTERMS.license:
+        return licenses.canonical_license_uri(str(obj)) or current_uri(str(obj))
+    return current_uri(str(obj))
+
+
+def statements(graph: Graph, root) -> set[tuple[tuple, str]]:
+    """(path of predicates, value) of everything said from `root`."""
+    found: set[tuple[tuple, str]] = set()
+
+    def walk(node, path: tuple, depth: int, seen: frozenset) -> None:
+        for predicate, obj in graph.predicate_objects(node):
+            here = path + (predicate,)
+            if predicate in AGENTS:
+                found.add((here, "*"))
+                continue
+            follow = isinstance(obj, BNode) or predicate in MINTED or predicate in FOLLOWED
+            if predicate in MINTED or isinstance(obj, BNode):
+                found.add((here, "*"))
+            else:
+                found.add((here, _value(predicate, obj)))
+            if follow and depth < MAX_DEPTH and obj not in seen:
+                # A followed node under its own URI is named by the step.
+                step = here if (predicate in MINTED or isinstance(obj, BNode)) else here + (_value(predicate, obj),)
+                walk(obj, step, depth + 1, seen | {obj})
+
+    walk(root, (), 0, frozenset({root}))
+    return found
+
+
+def _short(graph: Graph, term: Any) -> str:
+    if isinstance(term, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(term)
+        except Exception:  # noqa: BLE001 (an IRI rdflib cannot shorten is shown whole)
+            return f"<{term}>"
+    return str(term)
+
+
+def describe(graph: Graph, path: tuple, value: str) -> str:
+    steps = " › ".join(_short(graph, step) if isinstance(step, URIRef) else f"<{step}>" for step in path)
+    return f"{steps}: {value}"
+
+
+def not_kept(source: Graph, ref, dataset_dict: dict[str, Any]) -> list[str]:
+    """What the source says of the dataset `ref` that the portal's
+    serialisation of `dataset_dict` does not, as readable lines."""
+    from ckanext.gbgopendata.dcat.catalogue import Assembler
+
+    ours_ref, ours = Assembler().dataset_graph(dataset_dict)
+    theirs = statements(source, ref)
+    kept = statements(ours, ours_ref)
+    missing = sorted(theirs - kept, key=lambda item: (len(item[0]), [str(s) for s in item[0]], item[1]))
+    return [describe(source, path, value) for path, value in missing]

@@ -1,0 +1,224 @@
+"""`ckan gbgopendata import-catalog`: moving a DCAT-AP-SE catalogue in the
+EntryScape style into the portal, in every syntax, with nothing lost: the
+dry run stores nothing, the run keeps each dataset's identifier and URI
+(written back unchanged by /datasets/dcat), downloadURLs, addresses and
+places' names, invents no licence, and a second run changes nothing."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+import ckan.model as model
+from ckan.cli.cli import ckan as ckan_command
+from ckan.plugins import toolkit
+from ckan.tests import factories, helpers
+
+from ckanext.gbgopendata.dcat import losses
+from ckanext.gbgopendata.tests.helpers import OPEN_CLASSIFICATION, organization_fields
+
+DOCUMENT = Path(__file__).parent / "data" / "entryscape-catalog.ttl"
+STORE = "https://goteborg.entryscape.net/store/6/resource/"
+AIR, BATHING, PARKING = STORE + "10", STORE + "20", STORE + "30"
+
+
+def rdf_json(graph: Graph) -> str:
+    """RDF/JSON (W3C's RDF 1.1 JSON Alternate Serialization), which rdflib cannot write."""
+    document: dict = {}
+
+    def name(term):
+        return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+    for s, p, o in graph:
+        if isinstance(o, Literal):
+            value = {"type": "literal", "value": str(o)}
+            if o.language:
+                value["lang"] = o.language
+            elif o.datatype:
+                value["datatype"] = str(o.datatype)
+        else:
+            value = {"type": "bnode" if isinstance(o, BNode) else "uri", "value": name(o)}
+        document.setdefault(name(s), {}).setdefault(str(p), []).append(value)
+    return json.dumps(document, ensure_ascii=False)
+
+
+def source() -> Graph:
+    return Graph().parse(DOCUMENT, format="turtle")
+
+
+SYNTAXES = {
+    "turtle": ("ttl", lambda g: g.serialize(format="turtle")),
+    "xml": ("rdf", lambda g: g.serialize(format="xml")),
+    "json-ld": ("jsonld", lambda g: g.serialize(format="json-ld")),
+    "rdf-json": ("rj", rdf_json),
+}
+
+
+@pytest.fixture
+def city(clean_db, clean_index, with_plugins):
+    """Göteborgs Stad's department (orgnr 212000-1355) and a sysadmin."""
+    organization = factories.Organization(name="miljoforvaltningen", **organization_fields(
+        title_translated={"sv": "Miljöförvaltningen", "en": "Environment Administration"}))
+    return organization, factories.Sysadmin()
+
+
+def _actions(output: str) -> list[str]:
+    """The action column of the command's table, a row per dataset."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("---")) + 1
+    rows = []
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        if not line.startswith(" "):
+            rows.append(line.split("  ")[0].strip())
+    return rows
+
+
+def _stored(uri):
+    from ckanext.gbgopendata.logic import source_identity
+
+    dataset_id = source_identity.find(None, uri)
+    return helpers.call_action("package_show", id=dataset_id) if dataset_id else None
+
+
+def _publish(dataset_id, sysadmin):
+    helpers.call_action("package_patch", context={"user": sysadmin["name"], "ignore_auth": False},
+                        id=dataset_id, private=False, **OPEN_CLASSIFICATION)
+
+
+@pytest.mark.parametrize("syntax", list(SYNTAXES))
+def test_the_catalogue_comes_in_and_goes_out_with_nothing_lost(app, city, tmp_path, cli, syntax):
+    organization, sysadmin = city
+    suffix, write = SYNTAXES[syntax]
+    path = tmp_path / f"catalog.{suffix}"
+    path.write_text(write(source()), "utf-8")
+
+    # The dry run: a table of what would happen, nothing stored.
+    result = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert _actions(result.output) == ["skulle skapas"] * 3, result.output
+    assert "b3c1a7e2-5f0d-4c1e-9a77-0c3e7d1f2a10" in result.output
+    assert model.Session.query(model.Package).filter_by(type="dataset").count() == 0
+
+    result = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
+    assert result.exit_code == 0, result.output
+    assert _actions(result.output) == ["skapad"] * 3, result.output
+    assert "inte bevarat" not in result.output, result.output  # nothing the portal cannot hold
+
+    air, bathing, parking = _stored(AIR), _stored(BATHING), _stored(PARKING)
+    assert all(d["private"] for d in (air, bathing, parking))  # they arrive private
+    assert air["owner_org"] == organization["id"]
+    assert air["identifier"] == "b3c1a7e2-5f0d-4c1e-9a77-0c3e7d1f2a10"
+    csv = next(r for r in air["resources"] if r["url"].endswith(".csv"))
+    assert csv["download_url"] == csv["url"] == "https://data.goteborg.se/luft/timvarden.csv"
+    assert air["contact"][0]["street_address"] == "Box 7012"
+    assert air["spatial_coverage"] == [{"uri": "http://sws.geonames.org/2711537", "label_sv": "Göteborg",
+                                        "label_en": "Gothenburg"}]
+    assert parking["license_id"] == ""  # none given, none invented
+
+    # Published, /datasets/dcat says back everything the source said of them.
+    for dataset in (air, bathing):
+        _publish(dataset["id"], sysadmin)
+    served = Graph().parse(data=app.get("/datasets/dcat?format=ttl").get_data(as_text=True), format="turtle")
+    original = source()
+    for uri in (AIR, BATHING):
+        ref = URIRef(uri)
+        assert (ref, RDF.type, DCAT.Dataset) in served
+        assert served.value(ref, DCTERMS.identifier) == original.value(ref, DCTERMS.identifier)
+        lost = losses.statements(original, ref) - losses.statements(served, ref)
+        assert not lost, [losses.describe(original, path, value) for path, value in lost]
+
+
+def test_a_second_run_changes_nothing_and_a_third_updates_what_changed(city, tmp_path, cli):
+    path = tmp_path / "catalog.ttl"
+    path.write_text(DOCUMENT.read_text("utf-8"), "utf-8")
+    assert cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)]).exit_code == 0
+    before = {uri: _stored(uri)["metadata_modified"] for uri in (AIR, BATHING, PARKING)}
+
+    again = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
+    assert again.exit_code == 0, again.output
+    assert _actions(again.output) == ["oförändrad"] * 3, again.output
+    assert {uri: _stored(uri)["metadata_modified"] for uri in before} == before
+    assert model.Session.query(model.Package).filter_by(type="dataset", state="active").count() == 3
+
+    path.write_text(DOCUMENT.read_text("utf-8").replace('"Badplatser"@sv', '"Badplatser i Göteborg"@sv'), "utf-8")
+    dry = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path), "--dry-run"])
+    assert sorted(_actions(dry.output)) == ["oförändrad", "oförändrad", "skulle uppdateras"], dry.output
+    assert _stored(BATHING)["title_translated"]["sv"] == "Badplatser"
+    third = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
+    assert sorted(_actions(third.output)) == ["oförändrad", "oförändrad", "uppdaterad"], third.output
+    assert _stored(BATHING)["title_translated"]["sv"] == "Badplatser i Göteborg"
+    assert _stored(AIR)["metadata_modified"] == before[AIR]
+    # Its id, name and distribution ids stay: the same dataset, updated.
+    assert _stored(BATHING)["id"] and _stored(BATHING)["name"] == "badplatser"
+
+
+def test_an_imported_dataset_is_never_public_until_the_rule_allows(city, tmp_path, cli):
+    _, sysadmin = city
+    path = tmp_path / "catalog.ttl"
+    path.write_text(DOCUMENT.read_text("utf-8"), "utf-8")
+    cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
+    parking = _stored(PARKING)
+    context = {"user": sysadmin["name"], "ignore_auth": False}
+    with pytest.raises(toolkit.ValidationError):  # unclassified
+        helpers.call_action("package_patch", context=dict(context), id=parking["id"], private=False)
+    with pytest.raises(toolkit.ValidationError) as error:  # classified, but without a licence
+        helpers.call_action("package_patch", context=dict(context), id=parking["id"], private=False,
+                            **OPEN_CLASSIFICATION)
+    assert "license_id" in str(error.value.error_dict) or "private" in error.value.error_dict
+    assert _stored(PARKING)["private"] is True
+
+
+def test_a_publisher_without_an_organisation_is_refused_until_mapped(city, tmp_path, cli):
+    organization, _ = city
+    text = DOCUMENT.read_text("utf-8").replace('"212000-1355"', '"556362-6794"')  # Göteborg Energi: no organisation
+    path = tmp_path / "catalog.ttl"
+    path.write_text(text, "utf-8")
+    refused = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
+    assert refused.exit_code == 1
+    assert _actions(refused.output) == ["vägrad"] * 3 and "--organization-map" in refused.output, refused.output
+    assert model.Session.query(model.Package).filter_by(type="dataset").count() == 0
+    mapped = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path),
+                                       "--organization-map", f"5563626794={organization['name']}"])
+    assert mapped.exit_code == 0 and _actions(mapped.output) == ["skapad"] * 3, mapped.output
+
+
+def test_what_the_schema_cannot_hold_is_left_out_and_said(city, tmp_path, cli):
+    text = DOCUMENT.read_text("utf-8").replace("frequency/DAILY>", "frequency/HOURLY>").replace(
+        '"Box 7012" ;', '"Box 7012" ;\n    vcard:region "Västra Götaland"@sv-x-old ;')
+    path = tmp_path / "catalog.ttl"
+    path.write_text(text, "utf-8")
+    result = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "utelämnat: frequency" in result.output, result.output
+    assert "inte bevarat: dcterms:accrualPeriodicity" in result.output, result.output
+    assert "frequency" not in _stored(AIR)  # the rest of the dataset is stored
+    assert _stored(AIR)["title_translated"]["sv"] == "Luftkvalitet i Göteborg"
+
+
+def test_the_identity_is_the_import_s_and_a_sysadmin_s_only(city, tmp_path, cli):
+    organization, _ = city
+    path = tmp_path / "catalog.ttl"
+    path.write_text(DOCUMENT.read_text("utf-8"), "utf-8")
+    cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
+    air = _stored(AIR)
+    editor = factories.User()
+    helpers.call_action("organization_member_create", id=organization["id"], username=editor["name"], role="editor")
+    context = {"user": editor["name"], "ignore_auth": False}
+    for field, value in (("identifier", "something-else"), ("uri", BATHING)):
+        with pytest.raises(toolkit.ValidationError) as error:
+            helpers.call_action("package_patch", context=dict(context), id=air["id"], **{field: value})
+        assert field in error.value.error_dict
+    # An editor's save that does not name them keeps them.
+    helpers.call_action("package_patch", context=dict(context), id=air["id"], version="2")
+    assert (_stored(AIR)["identifier"], _stored(AIR)["uri"]) == (air["identifier"], AIR)
+    # Two datasets never share one, not even by a sysadmin's hand.
+    sysadmin = factories.Sysadmin()
+    with pytest.raises(toolkit.ValidationError) as error:
+        helpers.call_action("package_patch", context={"user": sysadmin["name"], "ignore_auth": False},
+                            id=air["id"], uri=BATHING)
+    assert "uri" in error.value.error_dict
