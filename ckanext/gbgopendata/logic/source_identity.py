@@ -21,6 +21,7 @@ from ckan.lib.navl.dictization_functions import StopOnError, missing
 from ckan.plugins import toolkit
 
 from ckanext.gbgopendata.logic.registry import validator
+from ckanext.gbgopendata.logic.validators import _is_web_address, text_problem
 
 FIELDS = ("identifier", "uri")
 MAX_LENGTH = 2000
@@ -85,10 +86,20 @@ def _stored_value(context: dict, data: dict, key: tuple) -> str | None:
 
 
 @validator
-def gbgopendata_source_identity(key, data, errors, context):
-    """A dataset's `identifier` or `uri`, or a distribution's `uri`: set by
-    the import, the harvester or a sysadmin, kept by every other save; a
-    dataset's unique in the catalogue."""
+def gbgopendata_source_identifier(key, data, errors, context):
+    """A dataset's `identifier`: any text (dct:identifier is a literal)."""
+    _source_identity(key, data, errors, context, web_address=False)
+
+
+@validator
+def gbgopendata_source_uri(key, data, errors, context):
+    """A dataset's or a distribution's `uri`: an absolute web address."""
+    _source_identity(key, data, errors, context, web_address=True)
+
+
+def _source_identity(key, data, errors, context, web_address: bool) -> None:
+    """Set by the import, the harvester or a sysadmin, kept by every other
+    save; a dataset's unique in the catalogue."""
     field = key[-1]
     value = data.get(key, missing)
     stored = _stored_value(context, data, key)
@@ -99,8 +110,9 @@ def gbgopendata_source_identity(key, data, errors, context):
             data.pop(key, None)
             raise StopOnError
         return
-    if not isinstance(value, str):
-        errors[key].append(toolkit._("Must be text"))
+    problem = text_problem(value, {"max_length": MAX_LENGTH})
+    if problem:
+        errors[key].append(problem)
         raise StopOnError
     value = value.strip()
     if value == (stored or ""):
@@ -119,10 +131,7 @@ def gbgopendata_source_identity(key, data, errors, context):
     if not value:
         data.pop(key, None)
         raise StopOnError
-    if len(value) > MAX_LENGTH:
-        errors[key].append(toolkit._("At most {max} characters").format(max=MAX_LENGTH))
-        raise StopOnError
-    if field == "uri" and (not value.startswith(("http://", "https://")) or any(c.isspace() for c in value)):
+    if web_address and not _is_web_address(value):
         errors[key].append(toolkit._("Must be an absolute web address starting with http:// or https://, without spaces"))
         raise StopOnError
     own_id = data.get(("id",))

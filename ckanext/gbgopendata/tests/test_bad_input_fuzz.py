@@ -50,7 +50,7 @@ BAD_CONTENT: dict[str, Any] = {
 # Validators that take any text: a field with no other validator is free
 # text, and BAD_CONTENT is good text for it.
 TEXT_ONLY = {
-    "ignore_missing", "not_empty", "gbgopendata_text", "strip_value", "unicode_safe", "remove_whitespace",
+    "ignore_missing", "ignore_empty", "not_empty", "gbgopendata_text", "strip_value", "unicode_safe", "remove_whitespace",
     "scheming_required", "fluent_gbgopendata_text", "fluent_gbgopendata_core_translated",
 }
 # Set by the server, whatever a request sends (README: Classification).
@@ -60,6 +60,7 @@ GOOD_CONTENT = {
     "name_validator": {"garbage date"},  # a URL name such as 2020-01-01garbage
     "fluent_gbgopendata_tags": {"not a URL", "garbage date"},  # keywords
     "gbgopendata_image_url": {"garbage date"},  # the name of an uploaded image
+    "gbgopendata_source_identifier": set(BAD_CONTENT),  # dct:identifier: any text a source gave
 }
 
 WIDE = "😀"
