@@ -19,6 +19,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.gbgopendata.dcat import losses
 from ckanext.gbgopendata.tests.helpers import OPEN_CLASSIFICATION, organization_fields
+from ckanext.gbgopendata.tests.session_app import reconfigure
 
 DOCUMENT = Path(__file__).parent / "data" / "entryscape-catalog.ttl"
 STORE = "https://goteborg.entryscape.net/store/6/resource/"
@@ -222,3 +223,51 @@ def test_the_identity_is_the_import_s_and_a_sysadmin_s_only(city, tmp_path, cli)
         helpers.call_action("package_patch", context={"user": sysadmin["name"], "ignore_auth": False},
                             id=air["id"], uri=BATHING)
     assert "uri" in error.value.error_dict
+
+
+@pytest.mark.parametrize("style", ["eu", "se"])
+@pytest.mark.parametrize("syntax, fmt", [("turtle", "ttl"), ("xml", "xml"), ("json-ld", "jsonld")])
+def test_a_dataset_moved_out_and_back_in_is_served_as_the_same_graph(app, city, tmp_path, cli, ckan_config,
+                                                                     monkeypatch, syntax, fmt, style):
+    """The portal's own document, imported after the dataset is gone, gives
+    back an isomorphic graph: same URIs, identifier and every statement. Only
+    the catalogue's dates, which are its datasets' times of creation and
+    change here, may differ."""
+    from rdflib.compare import isomorphic, graph_diff, to_isomorphic
+
+    from ckanext.gbgopendata.tests.dcat_fixtures import complete_dataset
+
+    organization, sysadmin = city
+    monkeypatch.setitem(ckan_config, "ckanext.gbgopendata.dcat_format_style", style)  # EU or DIGG's formats
+    reconfigure(ckan_config)
+    contact = dict(complete_dataset()["contact"][0], street_address="Köpmansgatan 20", postal_code="411 13",
+                   locality="Göteborg", country_name="Sverige")
+    stored = helpers.call_action(
+        "package_create", context={"user": sysadmin["name"]}, owner_org=organization["id"],
+        **complete_dataset(contact=[contact], spatial_coverage=[
+            {"uri": "http://sws.geonames.org/2711533"},
+            {"uri": "http://sws.geonames.org/2711537", "label_sv": "Göteborg", "label_en": "Gothenburg"}]))
+
+    def served() -> Graph:
+        graph = Graph().parse(data=app.get(f"/datasets/dcat?format={fmt}").get_data(as_text=True), format=syntax)
+        for catalogue in graph.subjects(RDF.type, DCAT.Catalog):
+            for date in (DCTERMS.issued, DCTERMS.modified):
+                graph.remove((catalogue, date, None))
+        return graph
+
+    before = served()
+    path = tmp_path / f"catalog.{fmt}"
+    path.write_text(before.serialize(format=syntax), "utf-8")
+    helpers.call_action("dataset_purge", context={"user": sysadmin["name"]}, id=stored["id"])
+
+    result = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
+    assert result.exit_code == 0 and _actions(result.output) == ["skapad"], result.output
+    assert "inte bevarat" not in result.output and "utelämnat" not in result.output, result.output
+    moved = _stored(f"{toolkit.config['ckan.site_url'].rstrip('/')}/dataset/{stored['id']}")
+    assert moved["id"] != stored["id"] and moved["identifier"] == stored["id"]
+    _publish(moved["id"], sysadmin)
+
+    after = served()
+    if not isomorphic(before, after):
+        _, only_before, only_after = graph_diff(to_isomorphic(before), to_isomorphic(after))
+        pytest.fail(f"lost: {sorted(only_before)}\nadded: {sorted(only_after)}")
