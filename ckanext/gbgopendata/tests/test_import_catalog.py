@@ -271,3 +271,16 @@ def test_a_dataset_moved_out_and_back_in_is_served_as_the_same_graph(app, city, 
     if not isomorphic(before, after):
         _, only_before, only_after = graph_diff(to_isomorphic(before), to_isomorphic(after))
         pytest.fail(f"lost: {sorted(only_before)}\nadded: {sorted(only_after)}")
+
+
+def test_the_dataset_page_shows_where_it_came_from_in_one_language(app, city, tmp_path, cli):
+    path = tmp_path / "catalog.ttl"
+    path.write_text(DOCUMENT.read_text("utf-8"), "utf-8")
+    cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
+    sysadmin = factories.SysadminWithToken()
+    name = _stored(AIR)["name"]
+    for prefix, labels, other in (("", ("Identifierare i källan", "URI i källan"), "Source identifier"),
+                                  ("/en", ("Source identifier", "Source URI"), "Identifierare i källan")):
+        page = app.get(f"{prefix}/dataset/{name}", headers={"Authorization": sysadmin["token"]}).get_data(as_text=True)
+        assert all(label in page for label in labels) and other not in page
+        assert "b3c1a7e2-5f0d-4c1e-9a77-0c3e7d1f2a10" in page and AIR in page
