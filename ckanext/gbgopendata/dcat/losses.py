@@ -7,7 +7,9 @@ a path of predicates and the value at its end. Nodes the portal mints for
 itself (a contact point's URI is a digest of its properties, a period's and
 a checksum's hang under the dataset's URI, the publisher is the agent of
 its orgnr) are not compared by name but by what is said of them; blank
-nodes are followed the same way. Shared terms (licences, vocabulary
+nodes are followed the same way. A distribution's format is compared as
+the media type it names (the EU style's URIs and DIGG's literal say the
+same). Shared terms (licences, vocabulary
 concepts, documents) are compared by their URI only: what a document says
 about them is the register's or the vocabulary's, not the dataset's.
 Values are compared in the form the portal stores them: vocabulary URIs in
@@ -24,6 +26,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from ckanext.gbgopendata import licenses
+from ckanext.gbgopendata.dcat import formats
 from ckanext.gbgopendata.dcat.agents import VCARD
 from ckanext.gbgopendata.dcat.parsing import DEFAULT_LANGUAGE, SPDX, current_uri
 
@@ -38,6 +41,12 @@ FOLLOWED = {DCAT.distribution, DCTERMS.spatial, DCAT.accessService}
 NUMERIC = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.long, XSD.int, XSD.double,
            XSD.float}
 MAX_DEPTH = 4
+FORMAT_PREDICATES = (DCTERMS.format, DCAT.mediaType, DCAT.compressFormat)
+MEDIA_TYPE = "media type"
+
+
+def _plain(value) -> str | None:
+    return str(value).strip() if value is not None and str(value).strip() else None
 
 
 def _value(predicate, obj) -> str:
@@ -63,7 +72,16 @@ def statements(graph: Graph, root) -> set[tuple[tuple, str]]:
     found: set[tuple[tuple, str]] = set()
 
     def walk(node, path: tuple, depth: int, seen: frozenset) -> None:
+        # Under a distribution's URI the step's last value is the URI; a blank one has none.
+        distribution = DCAT.distribution in path[-2:]
+        if distribution:
+            # Its format, in either style, is the media type it names.
+            media_type = formats.media_type_from_rdf(*(_plain(graph.value(node, p)) for p in FORMAT_PREDICATES))
+            if media_type:
+                found.add((path + (MEDIA_TYPE,), media_type))
         for predicate, obj in graph.predicate_objects(node):
+            if distribution and predicate in FORMAT_PREDICATES:
+                continue
             here = path + (predicate,)
             if predicate in AGENTS:
                 found.add((here, "*"))
