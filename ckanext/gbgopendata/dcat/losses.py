@@ -5,16 +5,17 @@ and the round-trip tests' measure of "nothing lost".
 Both graphs are flattened into statements read from the dataset's node:
 a path of predicates and the value at its end. Nodes the portal mints for
 itself (a contact point's URI is a digest of its properties, a period's and
-a checksum's hang under the dataset's URI, the publisher is the agent of
-its orgnr) are not compared by name but by what is said of them; blank
-nodes are followed the same way. A distribution's format is compared as
-the media type it names (the EU style's URIs and DIGG's literal say the
-same). Shared terms (licences, vocabulary
-concepts, documents) are compared by their URI only: what a document says
-about them is the register's or the vocabulary's, not the dataset's.
-Values are compared in the form the portal stores them: vocabulary URIs in
-their current form, an untagged text as Swedish, a number as a number, a
-checksum in lower case. A statement the source makes and the portal's
+a checksum's hang under the dataset's URI) are compared by what is said of
+them, not by name; blank nodes likewise. The publisher and the creator are
+compared by presence: the portal describes them from its own register. A
+distribution's format is compared as the media type it names (the EU
+style's URIs and DIGG's literal say the same). Shared terms (licences,
+vocabulary concepts, documents) are compared by their URI only: what a
+document says about them is the register's or the vocabulary's, not the
+dataset's. Values are compared in the form the portal stores them:
+vocabulary URIs in their current form, an untagged text as Swedish, a
+number as a number, a checksum in lower case, a deprecated property as the
+one that replaced it. A statement the source makes and the portal's
 serialisation lacks is reported.
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 from ckanext.gbgopendata import licenses
 from ckanext.gbgopendata.dcat import formats
 from ckanext.gbgopendata.dcat.agents import VCARD
-from ckanext.gbgopendata.dcat.parsing import DEFAULT_LANGUAGE, SPDX, current_uri
+from ckanext.gbgopendata.dcat.parsing import DEFAULT_LANGUAGE, OWL, SCHEMA, SPDX, current_uri
 
 # Objects the portal names itself: compared by what is said of them.
 MINTED = {DCAT.contactPoint, DCTERMS.temporal, DCTERMS.provenance, SPDX.checksum, VCARD.hasTelephone,
@@ -42,6 +43,8 @@ NUMERIC = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger
            XSD.float}
 MAX_DEPTH = 4
 FORMAT_PREDICATES = (DCTERMS.format, DCAT.mediaType, DCAT.compressFormat)
+# Deprecated properties DCAT-AP-SE still reads, compared as what replaced them.
+CURRENT_PREDICATE = {OWL.versionInfo: DCAT.version, SCHEMA.startDate: DCAT.startDate, SCHEMA.endDate: DCAT.endDate}
 MEDIA_TYPE = "media type"
 
 
@@ -82,6 +85,7 @@ def statements(graph: Graph, root) -> set[tuple[tuple, str]]:
         for predicate, obj in graph.predicate_objects(node):
             if distribution and predicate in FORMAT_PREDICATES:
                 continue
+            predicate = CURRENT_PREDICATE.get(predicate, predicate)
             here = path + (predicate,)
             if predicate in AGENTS:
                 found.add((here, "*"))

@@ -284,3 +284,18 @@ def test_the_dataset_page_shows_where_it_came_from_in_one_language(app, city, tm
         page = app.get(f"{prefix}/dataset/{name}", headers={"Authorization": sysadmin["token"]}).get_data(as_text=True)
         assert all(label in page for label in labels) and other not in page
         assert "b3c1a7e2-5f0d-4c1e-9a77-0c3e7d1f2a10" in page and AIR in page
+
+
+def test_every_form_dcat_ap_se_allows_comes_in_and_only_a_time_of_day_is_not_kept(city, tmp_path, cli):
+    """DIGG's recommended example with every form (test_dcat_parse.EVERY_FORM):
+    deprecated properties and vocabularies, blank nodes, untagged texts and
+    variant URIs are read into their current forms, which is no loss; the
+    time of day of an issued date is, as the schema stores dates."""
+    from ckanext.gbgopendata.tests.test_dcat_parse import EVERY_FORM
+
+    path = tmp_path / "every-form.ttl"
+    path.write_text(EVERY_FORM, "utf-8")
+    result = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
+    assert result.exit_code == 0 and _actions(result.output) == ["skapad"], result.output
+    not_kept = [line.strip() for line in result.output.splitlines() if "inte bevarat" in line]
+    assert not_kept == ["inte bevarat: dcterms:issued: 2020-01-01T08:00:00^^http://www.w3.org/2001/XMLSchema#dateTime"]
