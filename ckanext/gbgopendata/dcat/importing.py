@@ -286,6 +286,7 @@ def plan(graph: Graph, mapping: dict[str, str], context: dict[str, Any]) -> list
             data = _merged(parsed, existing)
             # The organisation is the portal's once the dataset is here.
             data["owner_org"] = existing["owner_org"]
+            outcome.organization = publishers.organizations().get(data["owner_org"], {}).get("name")
             outcome.action = UNCHANGED if _source_view(existing) == _source_view(data) else UPDATE
         else:
             data = dict(parsed, private=True)

@@ -74,7 +74,12 @@ def _stored_value(context: dict, data: dict, key: tuple) -> str | None:
     field = key[-1]
     if len(key) == 3:  # a distribution's: ("resources", index, "uri")
         resource_id = data.get((key[0], key[1], "id"))
-        resource = model.Resource.get(resource_id) if isinstance(resource_id, str) and resource_id else None
+        if not isinstance(resource_id, str) or not resource_id:
+            return None  # a new distribution
+        pkg = context.get("package")
+        # The saved dataset's distributions are loaded already; another's is read.
+        resources = {r.id: r for r in pkg.resources} if isinstance(pkg, model.Package) else {}
+        resource = resources.get(resource_id) or model.Resource.get(resource_id)
         return ((resource.extras or {}).get(field) or None) if resource is not None else None
     dataset_id = data.get(("id",))
     pkg = context.get("package")

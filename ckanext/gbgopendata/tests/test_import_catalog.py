@@ -139,6 +139,7 @@ def test_a_second_run_changes_nothing_and_a_third_updates_what_changed(city, tmp
     path.write_text(DOCUMENT.read_text("utf-8"), "utf-8")
     assert cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)]).exit_code == 0
     before = {uri: _stored(uri)["metadata_modified"] for uri in (AIR, BATHING, PARKING)}
+    resource_id = _stored(BATHING)["resources"][0]["id"]
 
     again = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
     assert again.exit_code == 0, again.output
@@ -146,13 +147,19 @@ def test_a_second_run_changes_nothing_and_a_third_updates_what_changed(city, tmp
     assert {uri: _stored(uri)["metadata_modified"] for uri in before} == before
     assert model.Session.query(model.Package).filter_by(type="dataset", state="active").count() == 3
 
-    path.write_text(DOCUMENT.read_text("utf-8").replace('"Badplatser"@sv', '"Badplatser i Göteborg"@sv'), "utf-8")
+    path.write_text(DOCUMENT.read_text("utf-8").replace('"Badplatser"@sv', '"Badplatser i Göteborg"@sv').replace(
+        'dcat:keyword "bad"@sv', 'dcat:keyword "badplats"@sv').replace(
+        "<https://data.goteborg.se/bad/badplatser.geojson> ;\n    dcat:downloadURL", "<https://data.goteborg.se/bad/v2.geojson> ;\n    dcat:downloadURL"), "utf-8")
     dry = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path), "--dry-run"])
     assert sorted(_actions(dry.output)) == ["oförändrad", "oförändrad", "skulle uppdateras"], dry.output
     assert _stored(BATHING)["title_translated"]["sv"] == "Badplatser"
     third = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
     assert sorted(_actions(third.output)) == ["oförändrad", "oförändrad", "uppdaterad"], third.output
-    assert _stored(BATHING)["title_translated"]["sv"] == "Badplatser i Göteborg"
+    bathing = _stored(BATHING)
+    assert bathing["title_translated"]["sv"] == "Badplatser i Göteborg"
+    assert bathing["tags_translated"] == {"sv": ["badplats"]} and [t["name"] for t in bathing["tags"]] == ["badplats"]
+    [resource] = bathing["resources"]
+    assert resource["url"] == "https://data.goteborg.se/bad/v2.geojson" and resource["id"] == resource_id
     assert _stored(AIR)["metadata_modified"] == before[AIR]
     # Its id, name and distribution ids stay: the same dataset, updated.
     assert _stored(BATHING)["id"] and _stored(BATHING)["name"] == "badplatser"
