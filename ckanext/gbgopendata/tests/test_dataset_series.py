@@ -1,0 +1,148 @@
+"""Dataset series (dcat:DatasetSeries, issue 21 item 5): the series type
+under the same publication rule, datasets naming their series in
+`in_series` (at most 50 a series, no series in a series), the pages, the
+open catalogue's DCAT-AP-SE (with SHACL) and the parser's round trip."""
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from rdflib import URIRef
+from rdflib.namespace import DCAT, RDF
+
+from ckan import model
+from ckan.plugins import toolkit
+from ckan.tests import factories, helpers
+
+from ckanext.gbgopendata.tests.helpers import (
+    OPEN_CLASSIFICATION,
+    dataset_fields,
+    organization_fields,
+    organization_member,
+    resource_fields,
+)
+
+SITE = "http://test.ckan.net"
+CC0 = "CC0-1.0"
+pytestmark = pytest.mark.usefixtures("with_plugins")
+
+
+def _series_fields(**overrides):
+    fields = {
+        "type": "dataset_series",
+        "title_translated": {"sv": "Luftkvalitet per år", "en": "Air quality by year"},
+        "notes_translated": {"sv": "Årliga mätningar av luftkvaliteten.", "en": "Yearly air quality measurements."},
+        "contact": [{"name": "Miljöförvaltningen", "email": "miljo@goteborg.se"}],
+        "license_id": CC0,
+        **OPEN_CLASSIFICATION,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def _call(action, user=None, **data):
+    # as the person (CKAN's call_action would ignore auth by default)
+    context = {"user": user["name"], "ignore_auth": False} if user else {"ignore_auth": True, "user": ""}
+    return helpers.call_action(action, context=context, **data)
+
+
+def _series(user, organization, **overrides):
+    return _call("package_create", user, owner_org=organization["id"], **_series_fields(**overrides))
+
+
+def _dataset(user, organization, **overrides):
+    fields = dataset_fields(owner_org=organization["id"], license_id=CC0, resources=[resource_fields()])
+    fields.update(overrides)
+    return _call("package_create", user, **fields)
+
+
+def _errors(excinfo):
+    return excinfo.value.error_dict
+
+
+# --- the type and the rule -------------------------------------------------------------
+
+
+def test_a_series_is_created_and_edited_by_action(editor, organization):
+    series = _series(editor, organization, private=True)
+    assert series["type"] == "dataset_series"
+    assert series["name"] == "luftkvalitet-per-ar"
+    assert series["resources"] == []
+    updated = _call("package_patch", editor, id=series["id"], frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL")
+    assert updated["frequency"].endswith("/ANNUAL")
+    assert updated["title_translated"]["sv"] == "Luftkvalitet per år"
+
+
+def test_the_rule_gates_a_series_unclassified_cannot_be_public(editor, organization):
+    fields = _series_fields(private=False)
+    for name in OPEN_CLASSIFICATION:
+        fields.pop(name)
+    with pytest.raises(toolkit.ValidationError) as excinfo:
+        _call("package_create", editor, owner_org=organization["id"], **fields)
+    assert "confidentiality_level" in _errors(excinfo)
+    assert model.Session.query(model.Package).filter_by(type="dataset_series").count() == 0
+    # private it may be, and it is then not public
+    series = _call("package_create", editor, owner_org=organization["id"], **dict(fields, private=True))
+    with pytest.raises(toolkit.ValidationError) as excinfo:
+        _call("package_patch", editor, id=series["id"], private=False)
+    assert "confidentiality_level" in _errors(excinfo)
+
+
+def test_a_classified_series_is_public_without_distributions(editor, organization):
+    series = _series(editor, organization, private=False)
+    assert series["private"] is False
+    from ckanext.gbgopendata.logic import facts
+
+    assert facts.standing(series) == ()
+
+
+def test_a_series_with_distributions_may_not_be_public(editor, organization, with_catalogues):
+    with pytest.raises(toolkit.ValidationError) as excinfo:
+        _series(editor, organization, private=False, resources=[resource_fields()])
+    # the publication rule's reason, under "private" (the save asked to be public)
+    assert "distributions of its own" in str(_errors(excinfo)["private"])
+
+
+def test_a_series_cannot_be_in_a_series(editor, organization):
+    outer = _series(editor, organization, private=True)
+    with pytest.raises(toolkit.ValidationError) as excinfo:
+        _series(editor, organization, private=True, title_translated={"sv": "Inre", "en": "Inner"}, in_series=outer["id"])
+    assert "in_series" in _errors(excinfo)
+    # nor is a dataset a series to be in
+    dataset = _dataset(editor, organization, private=True)
+    with pytest.raises(toolkit.ValidationError) as excinfo:
+        _dataset(editor, organization, private=True, title_translated={"sv": "Annan", "en": "Other"},
+                 in_series=dataset["id"])
+    assert "not a dataset series" in str(_errors(excinfo)["in_series"])
+
+
+def test_a_dataset_names_its_series_and_a_hidden_series_is_a_missing_one(editor, organization):
+    series = _series(editor, organization, private=True)
+    member = _dataset(editor, organization, private=True, in_series=series["name"])
+    assert member["in_series"] == series["id"]  # stored by id
+
+    other_org = factories.Organization(name="miljoforvaltningen", **organization_fields(
+        title_translated={"sv": "Miljöförvaltningen", "en": "Environment Administration"}))
+    outsider = organization_member(other_org, "editor")
+    fields = dataset_fields(owner_org=other_org["id"], title_translated={"sv": "Utanför", "en": "Outside"})
+    with pytest.raises(toolkit.ValidationError) as hidden:
+        _call("package_create", outsider, in_series=series["id"], **fields)
+    with pytest.raises(toolkit.ValidationError) as missing:
+        _call("package_create", outsider, in_series="0" * 8 + series["id"][8:], **fields)
+    shown = str(hidden.value.error_dict["in_series"]).replace(series["id"], "X")
+    assert shown == str(missing.value.error_dict["in_series"]).replace("0" * 8 + series["id"][8:], "X")
+
+
+def test_the_fifty_first_dataset_is_refused_naming_the_field_and_the_rule(editor, organization):
+    series = _series(editor, organization, private=True)
+    for number in range(50):
+        _dataset(editor, organization, private=True, name=f"matning-{number}",
+                 title_translated={"sv": f"Mätning {number}", "en": f"Measurement {number}"}, in_series=series["id"])
+    with pytest.raises(toolkit.ValidationError) as excinfo:
+        _dataset(editor, organization, private=True, name="matning-50",
+                 title_translated={"sv": "Mätning 50", "en": "Measurement 50"}, in_series=series["id"])
+    message = str(_errors(excinfo)["in_series"])
+    assert "50" in message and "DIGG" in message
+    assert model.Package.get("matning-50") is None
+    # a member saved again keeps its place
+    again = _call("package_patch", editor, id="matning-3", version="2")
+    assert again["in_series"] == series["id"]
