@@ -146,3 +146,129 @@ def test_the_fifty_first_dataset_is_refused_naming_the_field_and_the_rule(editor
     # a member saved again keeps its place
     again = _call("package_patch", editor, id="matning-3", version="2")
     assert again["in_series"] == series["id"]
+
+
+# --- /datasets/dcat -------------------------------------------------------------------------
+
+
+def _catalogue(app, fmt="ttl"):
+    from ckanext.gbgopendata.dcat import shacl
+
+    response = app.get(f"/datasets/dcat?format={fmt}")
+    assert response.status_code == 200
+    return shacl.parse_document(response.get_data(as_text=True), response.mimetype)
+
+
+def _uri(dataset):
+    return URIRef(f"{SITE}/dataset/{dataset['id']}")
+
+
+@pytest.fixture
+def published(editor, organization):
+    """A public series with a public and a private member."""
+    series = _series(editor, organization, private=False,
+                     frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
+                     temporal_start="2020-01-01",
+                     spatial_coverage=[{"uri": "http://sws.geonames.org/2711533"}])
+    public = _dataset(editor, organization, private=False, in_series=series["id"],
+                      title_translated={"sv": "Luftkvalitet 2024", "en": "Air quality 2024"})
+    private = _dataset(editor, organization, private=True, in_series=series["id"],
+                       title_translated={"sv": "Luftkvalitet 2025", "en": "Air quality 2025"})
+    return series, public, private
+
+
+@pytest.mark.parametrize("fmt", ["xml", "ttl", "jsonld"])
+def test_the_catalogue_holds_the_series_and_its_members_name_it(app, published, fmt):
+    series, public, private = published
+    graph = _catalogue(app, fmt)
+    assert set(graph.subjects(RDF.type, DCAT.DatasetSeries)) == {_uri(series)}
+    assert (_uri(series), RDF.type, DCAT.Dataset) not in graph
+    assert set(graph.subjects(RDF.type, DCAT.Dataset)) == {_uri(public)}
+    assert set(graph.objects(_uri(public), DCAT.inSeries)) == {_uri(series)}
+    assert (URIRef(SITE), DCAT.dataset, _uri(series)) in graph
+    assert _uri(private) not in set(graph.subjects())
+    from rdflib.namespace import DCTERMS
+
+    assert {str(t) for t in graph.objects(_uri(series), DCTERMS.title)} == {"Luftkvalitet per år", "Air quality by year"}
+    assert graph.value(_uri(series), DCTERMS.publisher) is not None
+    assert graph.value(_uri(series), DCAT.contactPoint) is not None
+    assert graph.value(_uri(series), DCTERMS.accrualPeriodicity) is not None
+    assert graph.value(_uri(series), DCAT.distribution) is None
+
+
+@pytest.mark.parametrize("shapes", ["se", "eu"])
+def test_the_catalogue_with_a_series_passes_the_shapes(app, published, shapes):
+    from ckanext.gbgopendata.dcat import shacl
+
+    results = shacl.validate(_catalogue(app, "xml"), shapes)
+    assert [r.line() for r in shacl.violations(results)] == []
+
+
+def test_members_of_a_private_series_are_served_without_in_series(app, editor, published):
+    series, public, private = published
+    assert (_uri(public), DCAT.inSeries, _uri(series)) in _catalogue(app)
+    _call("package_patch", editor, id=series["id"], private=True)
+    graph = _catalogue(app)
+    assert _uri(public) in set(graph.subjects(RDF.type, DCAT.Dataset))
+    assert list(graph.objects(_uri(public), DCAT.inSeries)) == []
+    assert _uri(series) not in set(graph.subjects())
+    # the member itself did not change: its fragment was rebuilt because its series did
+    assert _call("package_show", None, id=public["id"])["metadata_modified"] == public["metadata_modified"]
+    _call("package_patch", editor, id=series["id"], private=False)
+    assert (_uri(public), DCAT.inSeries, _uri(series)) in _catalogue(app)
+
+
+def test_a_series_description_change_leaves_the_members_fragments_naming_it(app, editor, published):
+    series, public, _ = published
+    _catalogue(app)
+    _call("package_patch", editor, id=series["id"],
+          title_translated={"sv": "Luftkvalitet, årsvis", "en": "Air quality, yearly"})
+    graph = _catalogue(app)
+    from rdflib.namespace import DCTERMS
+
+    assert (_uri(public), DCAT.inSeries, _uri(series)) in graph
+    assert "Luftkvalitet, årsvis" in {str(t) for t in graph.objects(_uri(series), DCTERMS.title)}
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+def test_the_parser_reads_the_series_and_the_membership_back(app, editor, published):
+    from ckanext.gbgopendata.dcat import series as dcat_series
+    from ckanext.gbgopendata.dcat.parsing import Parser
+
+    series, public, _ = published
+    graph = _catalogue(app, "xml")
+    assert dcat_series.series_refs(graph) == [_uri(series)]
+    parsed_series = Parser(graph).dataset(_uri(series))
+    assert parsed_series["type"] == "dataset_series"
+    assert "resources" not in parsed_series
+    for key in ("title_translated", "notes_translated", "frequency", "temporal_start", "spatial_coverage",
+                "license_id", "owner_org"):
+        assert parsed_series[key] == series[key], key
+    assert parsed_series["contact"][0]["email"] == series["contact"][0]["email"]
+    parsed_member = Parser(graph).dataset(_uri(public))
+    assert parsed_member["in_series"] == series["id"]
+    assert "type" not in parsed_member
+
+    # stored again: the parsed series is a valid series, the member names it
+    from ckanext.gbgopendata.tests.helpers import OPEN_CLASSIFICATION as levels
+
+    created = _call("package_create", editor, name="kopia", **dict(parsed_series, private=True, **levels))
+    assert created["type"] == "dataset_series"
+    member = _call("package_create", editor, name="kopia-medlem",
+                   **dict(parsed_member, in_series=created["id"], private=True, **levels))
+    assert member["in_series"] == created["id"]
+
+
+def test_an_in_series_naming_no_series_of_the_catalogue_is_not_kept(app, published):
+    from rdflib import Graph
+
+    from ckanext.gbgopendata.dcat.parsing import Parser
+
+    _, public, _ = published
+    graph = _catalogue(app, "ttl")
+    graph.remove((_uri(public), DCAT.inSeries, None))
+    graph.add((_uri(public), DCAT.inSeries, URIRef("https://example.org/series/1")))
+    assert "in_series" not in Parser(graph).dataset(_uri(public))
+    assert isinstance(graph, Graph)
