@@ -300,8 +300,43 @@ def gbgopendata_series_members(series_dict: dict[str, Any]) -> list[dict[str, An
     return series.members(series_dict, _viewer_context())
 
 
+def _series_texts(purpose: str) -> str | None:
+    _ = toolkit._
+    texts = {
+        "add link": lambda: _("Add dataset series"),
+        "breadcrumb": lambda: _("Series of datasets"),
+        "content tab": lambda: _("Series of datasets"),
+        "facet label": lambda: _("Series of datasets"),
+        "main nav": lambda: _("Series of datasets"),
+        "page title": lambda: _("Series of datasets"),
+        "create label": lambda: _("Create dataset series"),
+        "create title": lambda: _("Create dataset series"),
+        "delete confirmation": lambda: _("Are you sure you want to delete this dataset series?"),
+        "edit label": lambda: _("Edit dataset series"),
+        "my label": lambda: _("My dataset series"),
+        "view label": lambda: _("View dataset series"),
+        "no any objects": lambda: _("There are no dataset series in the catalogue yet."),
+        "no label": lambda: _("No series"),
+        "save label": lambda: _("Save dataset series"),
+        "update label": lambda: _("Update dataset series"),
+        "search placeholder": lambda: _("Search dataset series..."),
+    }
+    text = texts.get(purpose)
+    return text() if text else None
+
+
+@toolkit.chained_helper
+def humanize_entity_type(next_helper: Callable[..., Any], entity_type: str, object_type: str, purpose: str) -> Any:
+    """The dataset series' names in the visitor's language (CKAN's would be
+    "Create Dataset_series" in English words on a Swedish page)."""
+    if entity_type == "package" and object_type == "dataset_series":
+        return _series_texts(purpose) or toolkit._("Dataset series")
+    return next_helper(entity_type, object_type, purpose)
+
+
 def all_helpers() -> dict[str, Callable[..., Any]]:
     return {
+        "humanize_entity_type": humanize_entity_type,
         "gbgopendata_series_choices": gbgopendata_series_choices,
         "gbgopendata_series_of": gbgopendata_series_of,
         "gbgopendata_series_members": gbgopendata_series_members,

@@ -272,3 +272,115 @@ def test_an_in_series_naming_no_series_of_the_catalogue_is_not_kept(app, publish
     graph.add((_uri(public), DCAT.inSeries, URIRef("https://example.org/series/1")))
     assert "in_series" not in Parser(graph).dataset(_uri(public))
     assert isinstance(graph, Graph)
+
+
+# --- forms and pages ------------------------------------------------------------------------
+
+
+def _page(app, url, user=None, status=200):
+    headers = {"Authorization": user["token"]} if user else {}
+    response = app.get(url, headers=headers)
+    assert response.status_code == status, url
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def _form_errors(response) -> str:
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    return " | ".join(e.get_text(" ", strip=True) for e in page.select(".error-explanation, .error-block"))
+
+
+SERIES_FORM = {
+    "title_translated-sv": "Cykelräkningar per år",
+    "title_translated-en": "Bicycle counts by year",
+    "notes_translated-sv": "Årliga cykelräkningar i Göteborg.",
+    "notes_translated-en": "Yearly bicycle counts in Gothenburg.",
+    "contact-0-name": "Trafikkontoret",
+    "contact-0-email": "trafikkontoret@goteborg.se",
+    "contact-0-kind": "Organization",
+    "frequency": "http://publications.europa.eu/resource/authority/frequency/ANNUAL",
+    "license_id": CC0,
+    "private": "True",
+    **OPEN_CLASSIFICATION,
+    "save": "",
+}
+
+
+@pytest.mark.parametrize("prefix, heading, label", [("", "Skapa dataserie", "Titel"),
+                                                     ("/en", "Create dataset series", "Title")])
+def test_the_series_form_in_both_languages(app, editor, organization, prefix, heading, label):
+    page = _page(app, f"{prefix}/dataset_series/new", editor)
+    assert page.select_one("h1.gbg-form-heading").get_text(strip=True) == heading
+    assert label in [lbl.get_text(" ", strip=True).split(" ")[0] for lbl in page.select("label")]
+    assert not page.select("ol.stages")  # no distribution stage
+    assert not page.select("[name=in_series]")  # a series is in no series
+    response = app.post(f"{prefix}/dataset_series/new", data=dict(SERIES_FORM, owner_org=organization["id"]),
+                        headers={"Authorization": editor["token"]}, follow_redirects=False)
+    assert response.status_code == 302, _form_errors(response)
+    assert response.headers["Location"].endswith("/dataset_series/cykelrakningar-per-ar")
+    stored = _call("package_show", editor, id="cykelrakningar-per-ar")
+    assert stored["type"] == "dataset_series" and stored["state"] == "active"
+    assert stored["title_translated"] == {"sv": "Cykelräkningar per år", "en": "Bicycle counts by year"}
+
+    edit = _page(app, f"{prefix}/dataset_series/edit/cykelrakningar-per-ar", editor)
+    assert edit.select_one("[name=title_translated-en]")["value"] == "Bicycle counts by year"
+    response = app.post(f"{prefix}/dataset_series/edit/cykelrakningar-per-ar",
+                        data=dict(SERIES_FORM, owner_org=organization["id"], **{"title_translated-en": "Bike counts"}),
+                        headers={"Authorization": editor["token"]}, follow_redirects=False)
+    assert response.status_code == 302, _form_errors(response)
+    assert _call("package_show", editor, id=stored["id"])["title_translated"]["en"] == "Bike counts"
+
+
+@pytest.mark.parametrize("prefix, expected", [("", "Det finns ingen dataserie"), ("/en", "No dataset series")])
+def test_the_dataset_form_offers_the_organisations_series_and_names_an_error_in_the_language(
+        app, editor, organization, prefix, expected):
+    series = _series(editor, organization, private=True)
+    page = _page(app, f"{prefix}/dataset/new", editor)
+    offered = {option["value"]: option.get_text(strip=True) for option in page.select("select[name=in_series] option")}
+    assert offered[series["id"]].startswith("Luftkvalitet per år")
+    assert offered[""] == ("Ingen serie" if not prefix else "No series")
+    response = app.post(f"{prefix}/dataset/new", data={
+        "title_translated-sv": "Felaktig serie", "notes_translated-sv": "Beskrivning.",
+        "owner_org": organization["id"], "in_series": "finns-inte", "save": "continue",
+        "_ckan_phase": "dataset_new_1", "pkg_name": "",
+    }, headers={"Authorization": editor["token"]})
+    assert response.status_code == 200
+    assert expected in _form_errors(response)
+
+
+def test_a_dataset_page_links_to_its_series_and_the_series_page_lists_what_the_viewer_may_see(
+        app, editor, published):
+    series, public, private = published
+    dataset_page = _page(app, f"/dataset/{public['name']}")
+    link = dataset_page.select_one(f'a[href$="/dataset_series/{series["name"]}"]')
+    assert link is not None and link.get_text(strip=True) == "Luftkvalitet per år"
+
+    anonymous = _page(app, f"/dataset_series/{series['name']}")
+    listed = [a["href"] for a in anonymous.select("#series-datasets a")]
+    assert listed == [f"/dataset/{public['name']}"]
+    assert "Datamängder i serien" in anonymous.get_text()
+    member_view = _page(app, f"/dataset_series/{series['name']}", editor)
+    assert sorted(a["href"] for a in member_view.select("#series-datasets a")) == sorted(
+        [f"/dataset/{public['name']}", f"/dataset/{private['name']}"])
+    english = _page(app, f"/en/dataset_series/{series['name']}")
+    assert "Datasets in the series" in english.get_text()
+
+
+def test_a_hidden_series_answers_as_a_missing_one_byte_for_byte(app, editor, organization):
+    from ckanext.gbgopendata.tests.test_uniform_not_found import _answer
+
+    hidden = _series(editor, organization, private=True, confidentiality_level="1")
+    other = factories.Organization(name="miljoforvaltningen", **organization_fields(
+        title_translated={"sv": "Miljöförvaltningen", "en": "Environment Administration"}))
+    outsider = organization_member(other, "editor")
+    missing = {"id": "0" * 8 + hidden["id"][8:], "name": "saknas-serie"}
+    for viewer in (None, outsider):
+        headers = {"Authorization": viewer["token"]} if viewer else {}
+        for template in ("/dataset_series/{}", "/dataset_series/edit/{}", "/dataset/{}", "/en/dataset_series/{}",
+                         "/dataset_series/{}.ttl", "/api/3/action/package_show?id={}"):
+            for key in ("id", "name"):
+                answers = []
+                for values in (hidden, missing):
+                    response = app.get(template.format(values[key]), headers=headers, follow_redirects=False)
+                    answers.append(_answer(response, {"x": values[key]}))
+                assert answers[0] == answers[1], template
+                assert answers[0][0] == 404, template
