@@ -74,8 +74,6 @@ def gbgopendata_in_series(key, data, errors, context):
     if value is missing or value is None or value == "" or value == []:
         data.pop(key, None)
         raise StopOnError
-    if isinstance(value, list) and len(value) == 1:  # ckanext-dcat's shape: a list of series ids
-        value = value[0]
     if not isinstance(value, str):
         errors[key].append(_("A dataset series is named by its id or name, as text"))
         raise StopOnError

@@ -99,7 +99,7 @@ def test_a_series_with_distributions_may_not_be_public(editor, organization, wit
     with pytest.raises(toolkit.ValidationError) as excinfo:
         _series(editor, organization, private=False, resources=[resource_fields()])
     # the publication rule's reason, under "private" (the save asked to be public)
-    assert "distributions of its own" in str(_errors(excinfo)["private"])
+    assert "inga egna distributioner" in str(_errors(excinfo)["private"])  # Swedish, the default
 
 
 def test_a_series_cannot_be_in_a_series(editor, organization):
@@ -384,3 +384,21 @@ def test_a_hidden_series_answers_as_a_missing_one_byte_for_byte(app, editor, org
                     answers.append(_answer(response, {"x": values[key]}))
                 assert answers[0] == answers[1], template
                 assert answers[0][0] == 404, template
+
+
+def test_a_series_has_a_checklist_and_a_quality_score_without_distributions(editor, organization, with_catalogues):
+    """The checklist asks nothing of distributions of a series (rule.applicable_missing),
+    as it does of a dataset; the kept quality score is built from its dcat:DatasetSeries graph."""
+    series = _series(editor, organization, private=True)
+    dataset = _dataset(editor, organization, private=True, resources=[])
+
+    def items(package):
+        return {item["id"]: item for item in _call("gbg_checklist_show", editor, id=package["id"])["items"]}
+
+    of_dataset, of_series = items(dataset), items(series)
+    assert "resources" in {m["field"] for m in of_dataset["mandatory_metadata"]["missing"]}
+    assert of_dataset["open_format"]["done"] is False
+    assert of_series["mandatory_metadata"]["done"] is True, of_series["mandatory_metadata"]
+    assert of_series["open_format"]["done"] is True
+    quality = _call("gbg_quality_show", editor, id=series["id"])
+    assert set(quality["variants"]) == {"eu", "se"}
