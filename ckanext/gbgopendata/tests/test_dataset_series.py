@@ -402,3 +402,52 @@ def test_a_series_has_a_checklist_and_a_quality_score_without_distributions(edit
     assert of_series["open_format"]["done"] is True
     quality = _call("gbg_quality_show", editor, id=series["id"])
     assert set(quality["variants"]) == {"eu", "se"}
+
+
+def _insert_member(connection, series_id, name):
+    import json
+    import uuid
+
+    import sqlalchemy as sa
+
+    connection.execute(
+        sa.text(
+            "INSERT INTO package (id, name, state, type, private, metadata_created, metadata_modified, extras)"
+            " VALUES (:id, :name, 'active', 'dataset', true, now(), now(), CAST(:extras AS jsonb))"
+        ),
+        {"id": str(uuid.uuid4()), "name": name, "extras": json.dumps({"in_series": series_id})},
+    )
+
+
+def test_two_saves_taking_the_fiftieth_place_at_once_leave_fifty(editor, organization):
+    """The series' row is locked while its members are counted: a save that
+    counts while another request is adding the 50th member waits for it and
+    is then refused (without the lock it would count 49 and make 51)."""
+    import threading
+    import time
+
+    series = _series(editor, organization, private=True)
+    with model.meta.engine.begin() as connection:
+        for number in range(49):
+            _insert_member(connection, series["id"], f"rad-{number}")
+    other = model.meta.engine.connect()
+    transaction = other.begin()
+    import sqlalchemy as sa
+
+    other.execute(sa.text("SELECT id FROM package WHERE id = :id FOR UPDATE"), {"id": series["id"]})
+    _insert_member(other, series["id"], "rad-49")
+    timer = threading.Timer(1.5, transaction.commit)
+    timer.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(toolkit.ValidationError) as excinfo:
+            _dataset(editor, organization, private=True, name="rad-50",
+                     title_translated={"sv": "Rad 50", "en": "Row 50"}, in_series=series["id"])
+    finally:
+        timer.join()
+        other.close()
+    assert time.monotonic() - started >= 1.4  # it waited for the other save
+    assert "50" in str(_errors(excinfo)["in_series"])
+    from ckanext.gbgopendata.logic import series as series_logic
+
+    assert len(series_logic.member_ids(series["id"])) == 50
