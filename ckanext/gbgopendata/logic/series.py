@@ -111,14 +111,18 @@ def gbgopendata_in_series(key, data, errors, context):
 
 def series_of(dataset: dict[str, Any], context: dict) -> dict[str, Any] | None:
     """The series a dataset names, as the caller may see it (package_show),
-    or None (none named, or one the caller may not see)."""
+    or None (none named, one the caller may not see, or one deleted)."""
     series_id = dataset.get(FIELD)
     if not isinstance(series_id, str) or not series_id:
         return None
     try:
-        return toolkit.get_action("package_show")(dict(context), {"id": series_id})
+        series = toolkit.get_action("package_show")(dict(context), {"id": series_id})
     except (toolkit.ObjectNotFound, toolkit.NotAuthorized):
         return None
+    # A deleted series (which its editors can still read) is no series to be in.
+    if series.get("state") != "active" or not dataset_types.is_series(series):
+        return None
+    return series
 
 
 def members(series: dict[str, Any], context: dict, rows: int = dataset_types.MAX_SERIES_MEMBERS) -> list[dict]:

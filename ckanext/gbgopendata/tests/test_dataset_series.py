@@ -451,3 +451,24 @@ def test_two_saves_taking_the_fiftieth_place_at_once_leave_fifty(editor, organiz
     from ckanext.gbgopendata.logic import series as series_logic
 
     assert len(series_logic.member_ids(series["id"])) == 50
+
+
+def test_a_deleted_series_is_named_by_no_member_and_its_members_stay(app, editor, organization, published):
+    series, public, _ = published
+    _call("package_delete", editor, id=series["id"])
+    graph = _catalogue(app)
+    assert _uri(public) in set(graph.subjects(RDF.type, DCAT.Dataset))
+    assert list(graph.objects(_uri(public), DCAT.inSeries)) == []
+    assert not list(graph.subjects(RDF.type, DCAT.DatasetSeries))
+    for viewer in (None, editor):
+        page = _page(app, f"/dataset/{public['name']}", viewer)
+        assert not page.select('a[href*="/dataset_series/"]')
+    # its edit form offers no deleted series: saved as it stands, the dataset leaves it
+    form = _page(app, f"/dataset/edit/{public['name']}", editor)
+    assert [o["value"] for o in form.select("select[name=in_series] option")] == [""]
+
+
+def test_the_organisation_page_links_a_series_to_its_page(app, published, organization):
+    series, _, _ = published
+    page = _page(app, f"/organization/{organization['name']}")
+    assert page.select_one(f'a[href="/dataset_series/{series["name"]}"]') is not None
