@@ -472,3 +472,33 @@ def test_the_organisation_page_links_a_series_to_its_page(app, published, organi
     series, _, _ = published
     page = _page(app, f"/organization/{organization['name']}")
     assert page.select_one(f'a[href="/dataset_series/{series["name"]}"]') is not None
+
+
+SERIES_BROKEN = """
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://example.org/s1> a dcat:DatasetSeries ;
+    dcterms:title "S1"@sv ; dcterms:description "S1"@sv ;
+    dcat:inSeries <https://example.org/s2> ;
+    dcat:distribution <https://example.org/d1> .
+<https://example.org/s2> a dcat:DatasetSeries ; dcterms:title "S2"@sv ; dcterms:description "S2"@sv .
+<https://example.org/ds> a dcat:Dataset ; dcterms:title "D"@sv ; dcterms:description "D"@sv ;
+    dcat:inSeries <https://example.org/elsewhere> .
+"""
+
+
+def test_our_shapes_have_teeth_for_series():
+    from rdflib import Graph
+
+    from ckanext.gbgopendata.dcat import shacl
+
+    graph = Graph().parse(data=SERIES_BROKEN, format="turtle")
+    for number in range(51):
+        graph.add((URIRef(f"https://example.org/m{number}"), DCAT.inSeries, URIRef("https://example.org/s2")))
+    messages = {r.message for r in shacl.violations(shacl.validate(graph, "se"))}
+    for expected in ("DatasetSeries: a dataset series is not in a dataset series (DIGG)",
+                     "DatasetSeries: a dataset series has no distributions of its own",
+                     "DatasetSeries: at most 50 datasets in a series (DIGG)",
+                     "DatasetSeries: exactly one dcterms:publisher, a described agent with a URI",
+                     "Dataset: dcat:inSeries names a dcat:DatasetSeries of the catalogue"):
+        assert expected in messages, messages
