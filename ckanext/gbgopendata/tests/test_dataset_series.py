@@ -502,3 +502,19 @@ def test_our_shapes_have_teeth_for_series():
                      "DatasetSeries: exactly one dcterms:publisher, a described agent with a URI",
                      "Dataset: dcat:inSeries names a dcat:DatasetSeries of the catalogue"):
         assert expected in messages, messages
+
+
+def test_a_series_and_a_member_each_as_their_own_document(app, published):
+    """ckanext-dcat's per-dataset pages (/dataset_series/<id>.ttl, /dataset/<id>.ttl) go through the same profile."""
+    from ckanext.gbgopendata.dcat import shacl
+
+    series, public, private = published
+    response = app.get(f"/dataset_series/{series['name']}.ttl")
+    assert response.status_code == 200
+    graph = shacl.parse_document(response.get_data(as_text=True), response.mimetype)
+    assert (_uri(series), RDF.type, DCAT.DatasetSeries) in graph
+    response = app.get(f"/dataset/{public['name']}.ttl")
+    assert response.status_code == 200
+    graph = shacl.parse_document(response.get_data(as_text=True), response.mimetype)
+    assert (_uri(public), DCAT.inSeries, _uri(series)) in graph
+    assert app.get(f"/dataset/{private['name']}.ttl").status_code == 404
