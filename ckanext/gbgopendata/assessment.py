@@ -163,12 +163,14 @@ def _missing(blockers: list[PublicationBlocker]) -> list[automatic.Missing]:
 
 
 def automatic_missing(check: str, dataset: Mapping[str, Any], facts: Facts, organization: Mapping | None = None) -> list:
-    """What keeps the automatic item of `check` from being done."""
+    """What keeps the automatic item of `check` from being done (what the
+    dataset's type can be asked for: rule.applicable_missing)."""
     if check in _ITEMS_THAT_ARE_CONDITIONS:
         return _missing(_ITEMS_THAT_ARE_CONDITIONS[check](dataset, facts))
     if check == automatic.QUALITY_CHECK:
         return automatic.quality_check(facts.quality, facts.rules.quality_min_rating)
-    return automatic.CHECKS[check](dataset, facts.organization if organization is None else organization)
+    found = automatic.CHECKS[check](dataset, facts.organization if organization is None else organization)
+    return rule.applicable_missing(dataset, found)
 
 
 def _checklist_state(dataset: Mapping[str, Any], facts: Facts) -> checklist.State:
@@ -206,6 +208,7 @@ def standing(dataset: Mapping[str, Any], rules: Rules) -> tuple[PublicationBlock
     blockers = rule.type_blockers(dataset, types_under_rule=rules.types_under_rule)
     blockers += rule.classification_blockers(dataset)
     blockers += rule.license_blockers(dataset, open_licenses=rules.open_licenses)
+    blockers += rule.series_blockers(dataset)
     return tuple(blockers)
 
 

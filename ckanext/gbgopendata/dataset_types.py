@@ -7,6 +7,15 @@ from __future__ import annotations
 RULE_VALIDATOR = "gbgopendata_publication_rule"
 # CKAN's type for a dataset that names none.
 DEFAULT_TYPE = "dataset"
+# A dataset series (dcat:DatasetSeries, schemas/dataset_series.yaml): no
+# distributions of its own, at most MAX_SERIES_MEMBERS datasets name it in
+# `in_series` (DIGG's recommendation for DCAT-AP-SE), never in a series.
+SERIES_TYPE = "dataset_series"
+MAX_SERIES_MEMBERS = 50
+
+
+def is_series(dataset) -> bool:
+    return (dataset.get("type") or DEFAULT_TYPE) == SERIES_TYPE
 
 
 def types_under_the_rule() -> list[str]:

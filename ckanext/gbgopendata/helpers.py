@@ -264,8 +264,82 @@ def gbgopendata_error_summary(errors: dict, fields: list[dict], entity_type: str
     return entries
 
 
+# --- dataset series (logic/series.py) ---------------------------------------------------
+
+
+def _viewer_context() -> dict[str, Any]:
+    user = toolkit.current_user
+    return {"user": getattr(user, "name", "") or "", "auth_user_obj": user}
+
+
+def gbgopendata_series_choices(selected: Any = None) -> list[dict[str, str]]:
+    """The series a dataset's form offers, and the one it is in (if the
+    user may see it) when that is another organisation's."""
+    from ckanext.gbgopendata.logic import series
+
+    choices = series.series_choices(toolkit.current_user)
+    if isinstance(selected, str) and selected and selected not in {c["value"] for c in choices}:
+        current = series.series_of({"in_series": selected}, _viewer_context())
+        if current is not None:
+            label = gbgopendata_translated(current.get("title_translated")) or current.get("title") or current["name"]
+            choices.insert(0, {"value": current["id"], "label": label})
+    return choices
+
+
+def gbgopendata_series_of(dataset: dict[str, Any]) -> dict[str, Any] | None:
+    """The series a dataset is in, if the viewer may see it."""
+    from ckanext.gbgopendata.logic import series
+
+    return series.series_of(dataset, _viewer_context())
+
+
+def gbgopendata_series_members(series_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """The series' datasets the viewer may see."""
+    from ckanext.gbgopendata.logic import series
+
+    return series.members(series_dict, _viewer_context())
+
+
+def _series_texts(purpose: str) -> str | None:
+    _ = toolkit._
+    texts = {
+        "add link": lambda: _("Add dataset series"),
+        "breadcrumb": lambda: _("Series of datasets"),
+        "content tab": lambda: _("Series of datasets"),
+        "facet label": lambda: _("Series of datasets"),
+        "main nav": lambda: _("Series of datasets"),
+        "page title": lambda: _("Series of datasets"),
+        "create label": lambda: _("Create dataset series"),
+        "create title": lambda: _("Create dataset series"),
+        "delete confirmation": lambda: _("Are you sure you want to delete this dataset series?"),
+        "edit label": lambda: _("Edit dataset series"),
+        "my label": lambda: _("My dataset series"),
+        "view label": lambda: _("View dataset series"),
+        "no any objects": lambda: _("There are no dataset series in the catalogue yet."),
+        "no label": lambda: _("No series"),
+        "save label": lambda: _("Save dataset series"),
+        "update label": lambda: _("Update dataset series"),
+        "search placeholder": lambda: _("Search dataset series..."),
+    }
+    text = texts.get(purpose)
+    return text() if text else None
+
+
+@toolkit.chained_helper
+def humanize_entity_type(next_helper: Callable[..., Any], entity_type: str, object_type: str, purpose: str) -> Any:
+    """The dataset series' names in the visitor's language (CKAN's would be
+    "Create Dataset_series" in English words on a Swedish page)."""
+    if entity_type == "package" and object_type == "dataset_series":
+        return _series_texts(purpose) or toolkit._("Dataset series")
+    return next_helper(entity_type, object_type, purpose)
+
+
 def all_helpers() -> dict[str, Callable[..., Any]]:
     return {
+        "humanize_entity_type": humanize_entity_type,
+        "gbgopendata_series_choices": gbgopendata_series_choices,
+        "gbgopendata_series_of": gbgopendata_series_of,
+        "gbgopendata_series_members": gbgopendata_series_members,
         "gbgopendata_support_email": gbgopendata_support_email,
         "gbgopendata_lang": gbgopendata_lang,
         "gbgopendata_languages": gbgopendata_languages,

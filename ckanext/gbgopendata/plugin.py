@@ -18,8 +18,10 @@ from ckanext.gbgopendata.logic import approval
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import quality as quality_actions
 from ckanext.gbgopendata.logic import source_identity, validators  # noqa: F401 (register their validators)
+from ckanext.gbgopendata.logic import series  # noqa: F401 (registers gbgopendata_in_series)
 from ckanext.gbgopendata import classification_helpers, presentation, views
 from ckanext.gbgopendata.dcat import formats
+from ckanext.gbgopendata.dcat import series as dcat_series
 
 
 @toolkit.blanket.config_declarations
@@ -121,12 +123,17 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def after_dataset_create(self, context, pkg_dict):
         events.after_save(context, save.current(pkg_dict["id"]), pkg_dict)
         jobs.enqueue_dataset(pkg_dict["id"])
+        dcat_series.after_change(pkg_dict)
 
     def after_dataset_update(self, context, pkg_dict):
         current = save.current(pkg_dict["id"])
         events.after_save(context, current, pkg_dict)
         visibility.after_save(current, pkg_dict)
         jobs.enqueue_dataset(pkg_dict["id"])
+        dcat_series.after_change(pkg_dict)
+
+    def after_dataset_delete(self, context, data_dict):
+        dcat_series.after_change(data_dict)
 
     # IPermissionLabels
 

@@ -186,6 +186,32 @@ def license_blockers(dataset: Mapping[str, Any], *, open_licenses: Collection[st
     return blockers
 
 
+def series_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker]:
+    """Condition 2b: a dataset series has no distributions of its own (its
+    datasets have them; dcat:DatasetSeries has no dcat:distribution)."""
+    if not dataset_types.is_series(dataset) or not dataset.get("resources"):
+        return []
+    return [
+        PublicationBlocker(
+            code="series_with_distributions",
+            field="resources",
+            reason=N_(
+                "A dataset series has no distributions of its own: give them to the datasets of the series."
+            ),
+        )
+    ]
+
+
+def applicable_missing(dataset: Mapping[str, Any], missing: list) -> list:
+    """What of a checklist item's `missing` (automatic.Missing) a dataset of
+    its type can be asked for: the one place the checklist is adapted by
+    type. A series has no distributions, so what an item asks of
+    distributions (field `resources`) is not asked of it."""
+    if dataset_types.is_series(dataset):
+        return [entry for entry in missing if entry.field != "resources"]
+    return missing
+
+
 def _item_named(item: Any) -> messages.Message:
     return N_("{phase}. «{text}»", phase=item.phase, text=Texts(item.text("sv"), item.text("en")))
 

@@ -180,7 +180,9 @@ class Parser:
                 if resource.get("license") == dataset_url:
                     del resource["license"]  # inherits the dataset's
         data["resources"] = resources
-        return data
+        from ckanext.gbgopendata.dcat import series
+
+        return series.parse(g, ref, data)  # a dcat:DatasetSeries, a dataset's dcat:inSeries
 
     def contact(self, node) -> dict[str, str]:
         g = self.g

@@ -12,7 +12,8 @@ validator does (SEMIC's loads the vocabularies beside the data): exactly as
 served, with the vocabularies as pyshacl's separate ontology graph and no
 inference. That graph holds facts of the vocabularies only: the concepts of
 ours typed as in the EU vocabularies (so a value outside them still fails)
-and the subclass axioms of vcard, FOAF, ODRS and DCMI terms, which SHACL's
+and the subclass axioms of vcard, FOAF, ODRS, DCMI terms and DCAT 3
+(dcat:DatasetSeries), which SHACL's
 class check follows. It holds no rdfs:range axioms: a landing page is a
 foaf:Document, a standard a dct:Standard, only when the document says so
 (the profile types them).
@@ -66,6 +67,8 @@ SUBCLASSES = [
     (FOAF.Person, FOAF.Agent),
     (ODRS.RightsStatement, DCTERMS.RightsStatement),
     (DCTERMS.MediaType, DCTERMS.MediaTypeOrExtent),
+    # W3C DCAT 3: a dataset series is a dataset (the catalogue's dcat:dataset names it).
+    (URIRef("http://www.w3.org/ns/dcat#DatasetSeries"), URIRef("http://www.w3.org/ns/dcat#Dataset")),
 ]
 
 

@@ -39,7 +39,7 @@ from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
 from ckanext.dcat.utils import resource_uri
 
 from ckanext.gbgopendata import languages, licenses, publishers
-from ckanext.gbgopendata.dcat import agents, formats
+from ckanext.gbgopendata.dcat import agents, formats, series
 from ckanext.gbgopendata.dcat.settings import CATALOGUE_LICENSE, catalogue_settings
 from ckanext.gbgopendata.vocabularies import get_vocabulary
 
@@ -231,6 +231,7 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
 
         for resource_dict in dataset_dict.get("resources") or []:
             self._distribution(dataset_dict, ref, resource_dict, hvd)
+        series.describe(self, dataset_dict, ref)  # dcat:DatasetSeries, dcat:inSeries
 
     def _agents(self, dataset_dict, ref) -> None:
         organisation = publishers.dataset_organization(dataset_dict)
