@@ -32,7 +32,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import publishers
-from ckanext.gbgopendata.dcat import losses
+from ckanext.gbgopendata.dcat import losses, series
 from ckanext.gbgopendata.dcat.parsing import Parser
 from ckanext.gbgopendata.logic import source_identity
 
@@ -41,7 +41,7 @@ DATASET_FIELDS = (
     "uri", "identifier", "title_translated", "notes_translated", "tags_translated", "theme", "language",
     "conforms_to", "documentation", "hvd_category", "applicable_legislation", "access_rights", "frequency",
     "url", "version", "issued", "modified", "provenance", "temporal_start", "temporal_end",
-    "spatial_coverage", "contact", "license_id",
+    "spatial_coverage", "contact", "license_id", "in_series",
 )
 RESOURCE_FIELDS = (
     "uri", "url", "download_url", "name_translated", "description_translated", "format", "license",
@@ -259,13 +259,27 @@ def _title(parsed: dict[str, Any]) -> str:
 
 
 def dataset_refs(graph: Graph) -> list:
-    return sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str)
+    """The document's datasets that are no series (series.series_refs)."""
+    series_nodes = set(series.series_refs(graph))
+    return sorted(set(graph.subjects(RDF.type, DCAT.Dataset)) - series_nodes, key=str)
 
 
-def plan(graph: Graph, mapping: dict[str, str], context: dict[str, Any]) -> list[Outcome]:
+def _kept_series(graph: Graph, ref, data: dict[str, Any], planned: set[str]) -> list[str]:
+    """The dcat:inSeries of `ref` whose membership the stored dataset keeps:
+    the series `in_series` names, or (in a dry run) one this document brings."""
+    named = [str(o) for o in graph.objects(ref, DCAT.inSeries) if isinstance(o, URIRef)]
+    if data.get(series.FIELD):
+        return [uri for uri in named if series.resolve(uri) == data[series.FIELD]]
+    return [uri for uri in named if uri in planned]
+
+
+def plan(graph: Graph, mapping: dict[str, str], context: dict[str, Any], refs: list,
+         planned_series: set[str] = frozenset()) -> list[Outcome]:
+    """What to do with each node of `refs` (series first, then datasets:
+    a dataset's in_series resolves only to a series already stored)."""
     outcomes = []
     parser = Parser(graph)
-    for ref in dataset_refs(graph):
+    for ref in refs:
         parsed = parser.dataset(ref)
         outcome = Outcome(CREATE, _title(parsed), parsed.get("identifier"), parsed.get("uri"), ref=ref)
         publisher, keys = _publisher_keys(graph, ref)
@@ -291,7 +305,7 @@ def plan(graph: Graph, mapping: dict[str, str], context: dict[str, Any]) -> list
         else:
             data = dict(parsed, private=True)
         outcome.data = data
-        outcome.not_kept = losses.not_kept(graph, ref, data)
+        outcome.not_kept = losses.not_kept(graph, ref, data, _kept_series(graph, ref, data, planned_series))
         outcomes.append(outcome)
     return outcomes
 
@@ -358,20 +372,26 @@ def not_kept_after_storing(graph: Graph, outcome: Outcome, context: dict[str, An
     """The report from what was stored (the schema's own forms), not from the plan."""
     if outcome.dataset_id and outcome.action in (CREATE, UPDATE, UNCHANGED):
         stored = toolkit.get_action("package_show")(dict(context), {"id": outcome.dataset_id})
-        outcome.not_kept = losses.not_kept(graph, outcome.ref, stored)
+        outcome.not_kept = losses.not_kept(graph, outcome.ref, stored, _kept_series(graph, outcome.ref, stored, set()))
 
 
 def run(graph: Graph, mapping: dict[str, str], dry_run: bool,
         progress: Callable[[Iterable[Outcome]], Iterable[Outcome]] = lambda items: items) -> list[Outcome]:
     site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"]}
-    outcomes = plan(graph, mapping, context)
-    if dry_run:
-        return outcomes
-    for outcome in progress(outcomes):
-        store(outcome, context)
-        not_kept_after_storing(graph, outcome, context)
-    return outcomes
+    # Series first, stored before the datasets that name them are planned.
+    outcomes = plan(graph, mapping, context, series.series_refs(graph))
+    if not dry_run:
+        for outcome in outcomes:
+            store(outcome, context)
+    planned = {o.uri for o in outcomes if o.action != REFUSED and o.uri}
+    datasets = plan(graph, mapping, context, dataset_refs(graph), planned)
+    if not dry_run:
+        for outcome in progress(datasets):
+            store(outcome, context)
+        for outcome in outcomes + datasets:
+            not_kept_after_storing(graph, outcome, context)
+    return outcomes + datasets
 
 
 # --- the report -------------------------------------------------------------------------

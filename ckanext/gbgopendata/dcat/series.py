@@ -139,9 +139,14 @@ def resolve(uri: str) -> str | None:
 
     from ckanext.dcat.utils import catalog_uri
 
-    prefix = catalog_uri().rstrip("/") + "/dataset/"
+    from ckanext.gbgopendata.logic import source_identity
+
     package = model.package_table
-    candidates = [package.c.extras["uri"].astext == uri] if "extras" in package.c else []
+    candidates = []
+    ids = source_identity.datasets_with("uri", uri)
+    if ids:
+        candidates.append(package.c.id.in_(ids))
+    prefix = catalog_uri().rstrip("/") + "/dataset/"
     if uri.startswith(prefix):
         reference = uri[len(prefix):]
         candidates += [package.c.id == reference, package.c.name == reference]

@@ -23,7 +23,7 @@ from ckanext.gbgopendata.tests.session_app import reconfigure
 
 DOCUMENT = Path(__file__).parent / "data" / "entryscape-catalog.ttl"
 STORE = "https://goteborg.entryscape.net/store/6/resource/"
-AIR, BATHING, PARKING = STORE + "10", STORE + "20", STORE + "30"
+AIR, BATHING, PARKING, SERIES = STORE + "10", STORE + "20", STORE + "30", STORE + "40"
 
 
 def rdf_json(graph: Graph) -> str:
@@ -101,16 +101,18 @@ def test_the_catalogue_comes_in_and_goes_out_with_nothing_lost(app, city, tmp_pa
     # The dry run: a table of what would happen, nothing stored.
     result = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert _actions(result.output) == ["skulle skapas"] * 3, result.output
+    assert _actions(result.output) == ["skulle skapas"] * 4, result.output
+    assert "inte bevarat" not in result.output, result.output  # the series it brings counts as kept
     assert "b3c1a7e2-5f0d-4c1e-9a77-0c3e7d1f2a10" in result.output
     assert model.Session.query(model.Package).filter_by(type="dataset").count() == 0
 
     result = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
     assert result.exit_code == 0, result.output
-    assert _actions(result.output) == ["skapad"] * 3, result.output
+    assert _actions(result.output) == ["skapad"] * 4, result.output
     assert "inte bevarat" not in result.output, result.output  # nothing the portal cannot hold
 
-    air, bathing, parking = _stored(AIR), _stored(BATHING), _stored(PARKING)
+    air, bathing, parking, series = _stored(AIR), _stored(BATHING), _stored(PARKING), _stored(SERIES)
+    assert series["type"] == "dataset_series" and air["in_series"] == series["id"] and series["private"]
     assert all(d["private"] for d in (air, bathing, parking))  # they arrive private
     assert air["owner_org"] == organization["id"]
     assert air["identifier"] == "b3c1a7e2-5f0d-4c1e-9a77-0c3e7d1f2a10"
@@ -122,13 +124,13 @@ def test_the_catalogue_comes_in_and_goes_out_with_nothing_lost(app, city, tmp_pa
     assert parking["license_id"] == ""  # none given, none invented
 
     # Published, /datasets/dcat says back everything the source said of them.
-    for dataset in (air, bathing):
+    for dataset in (series, air, bathing):
         _publish(dataset["id"], sysadmin)
     served = Graph().parse(data=app.get("/datasets/dcat?format=ttl").get_data(as_text=True), format="turtle")
     original = source()
-    for uri in (AIR, BATHING):
+    for uri, cls in ((AIR, DCAT.Dataset), (BATHING, DCAT.Dataset), (SERIES, DCAT.DatasetSeries)):
         ref = URIRef(uri)
-        assert (ref, RDF.type, DCAT.Dataset) in served
+        assert (ref, RDF.type, cls) in served
         assert served.value(ref, DCTERMS.identifier) == original.value(ref, DCTERMS.identifier)
         lost = losses.statements(original, ref) - losses.statements(served, ref)
         assert not lost, [losses.describe(original, path, value) for path, value in lost]
@@ -138,23 +140,23 @@ def test_a_second_run_changes_nothing_and_a_third_updates_what_changed(city, tmp
     path = tmp_path / "catalog.ttl"
     path.write_text(DOCUMENT.read_text("utf-8"), "utf-8")
     assert cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)]).exit_code == 0
-    before = {uri: _stored(uri)["metadata_modified"] for uri in (AIR, BATHING, PARKING)}
+    before = {uri: _stored(uri)["metadata_modified"] for uri in (AIR, BATHING, PARKING, SERIES)}
     resource_id = _stored(BATHING)["resources"][0]["id"]
 
     again = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
     assert again.exit_code == 0, again.output
-    assert _actions(again.output) == ["oförändrad"] * 3, again.output
+    assert _actions(again.output) == ["oförändrad"] * 4, again.output
     assert {uri: _stored(uri)["metadata_modified"] for uri in before} == before
-    assert model.Session.query(model.Package).filter_by(type="dataset", state="active").count() == 3
+    assert model.Session.query(model.Package).filter_by(state="active").count() == 4
 
     path.write_text(DOCUMENT.read_text("utf-8").replace('"Badplatser"@sv', '"Badplatser i Göteborg"@sv').replace(
         'dcat:keyword "bad"@sv', 'dcat:keyword "badplats"@sv').replace(
         "<https://data.goteborg.se/bad/badplatser.geojson> ;\n    dcat:downloadURL", "<https://data.goteborg.se/bad/v2.geojson> ;\n    dcat:downloadURL"), "utf-8")
     dry = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path), "--dry-run"])
-    assert sorted(_actions(dry.output)) == ["oförändrad", "oförändrad", "skulle uppdateras"], dry.output
+    assert sorted(_actions(dry.output)) == ["oförändrad"] * 3 + ["skulle uppdateras"], dry.output
     assert _stored(BATHING)["title_translated"]["sv"] == "Badplatser"
     third = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
-    assert sorted(_actions(third.output)) == ["oförändrad", "oförändrad", "uppdaterad"], third.output
+    assert sorted(_actions(third.output)) == ["oförändrad"] * 3 + ["uppdaterad"], third.output
     bathing = _stored(BATHING)
     assert bathing["title_translated"]["sv"] == "Badplatser i Göteborg"
     assert bathing["tags_translated"] == {"sv": ["badplats"]} and [t["name"] for t in bathing["tags"]] == ["badplats"]
@@ -188,11 +190,11 @@ def test_a_publisher_without_an_organisation_is_refused_until_mapped(city, tmp_p
     path.write_text(text, "utf-8")
     refused = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
     assert refused.exit_code == 1
-    assert _actions(refused.output) == ["vägrad"] * 3 and "--organization-map" in refused.output, refused.output
+    assert _actions(refused.output) == ["vägrad"] * 4 and "--organization-map" in refused.output, refused.output
     assert model.Session.query(model.Package).filter_by(type="dataset").count() == 0
     mapped = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path),
                                        "--organization-map", f"5563626794={organization['name']}"])
-    assert mapped.exit_code == 0 and _actions(mapped.output) == ["skapad"] * 3, mapped.output
+    assert mapped.exit_code == 0 and _actions(mapped.output) == ["skapad"] * 4, mapped.output
 
 
 def test_what_the_schema_cannot_hold_is_left_out_and_said(city, tmp_path, cli):
