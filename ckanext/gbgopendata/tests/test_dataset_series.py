@@ -417,12 +417,26 @@ def _insert_member(connection, series_id, name):
 
     import sqlalchemy as sa
 
+    package_id = str(uuid.uuid4())
+    if "extras" in model.package_table.c:  # CKAN 2.12: extras in a JSONB column
+        connection.execute(
+            sa.text(
+                "INSERT INTO package (id, name, state, type, private, metadata_created, metadata_modified, extras)"
+                " VALUES (:id, :name, 'active', 'dataset', true, now(), now(), CAST(:extras AS jsonb))"
+            ),
+            {"id": package_id, "name": name, "extras": json.dumps({"in_series": series_id})},
+        )
+        return
+    connection.execute(  # CKAN 2.11: a package_extra row
+        sa.text("INSERT INTO package (id, name, state, type, private, metadata_created, metadata_modified)"
+                " VALUES (:id, :name, 'active', 'dataset', true, now(), now())"),
+        {"id": package_id, "name": name},
+    )
+    state = ", state" if "state" in model.package_extra_table.c else ""
     connection.execute(
-        sa.text(
-            "INSERT INTO package (id, name, state, type, private, metadata_created, metadata_modified, extras)"
-            " VALUES (:id, :name, 'active', 'dataset', true, now(), now(), CAST(:extras AS jsonb))"
-        ),
-        {"id": str(uuid.uuid4()), "name": name, "extras": json.dumps({"in_series": series_id})},
+        sa.text(f"INSERT INTO package_extra (id, package_id, key, value{state})"
+                f" VALUES (:id, :package_id, 'in_series', :value{', :state' if state else ''})"),
+        {"id": str(uuid.uuid4()), "package_id": package_id, "value": series_id, "state": "active"},
     )
 
 
