@@ -199,8 +199,9 @@ class Outcome:
     left_out: list[str] = dataclasses.field(default_factory=list)
     # What the source says that the portal does not say back (losses.py).
     not_kept: list[str] = dataclasses.field(default_factory=list)
-    # What is stored (create/update), and for refused ones nothing.
+    # What is stored (create/update), and for refused ones nothing; what the source says.
     data: dict[str, Any] | None = dataclasses.field(default=None, repr=False)
+    parsed: dict[str, Any] | None = dataclasses.field(default=None, repr=False)
     ref: Any = dataclasses.field(default=None, repr=False)
 
 
@@ -226,6 +227,7 @@ def _merged(parsed: dict[str, Any], existing: dict[str, Any]) -> dict[str, Any]:
     distributions matched by source URI, else by address, keep their ids."""
     merged = {key: value for key, value in existing.items() if key not in DATASET_FIELDS}
     merged.update({key: parsed[key] for key in DATASET_FIELDS if key in parsed})
+    merged["owner_org"] = existing["owner_org"]  # the portal's once the dataset is here
     old = list(existing.get("resources") or [])
     resources = []
     for resource in parsed.get("resources") or []:
@@ -298,13 +300,11 @@ def plan(graph: Graph, mapping: dict[str, str], context: dict[str, Any], refs: l
             existing = toolkit.get_action("package_show")(dict(context), {"id": existing_id})
             outcome.dataset_id = existing_id
             data = _merged(parsed, existing)
-            # The organisation is the portal's once the dataset is here.
-            data["owner_org"] = existing["owner_org"]
             outcome.organization = publishers.organizations().get(data["owner_org"], {}).get("name")
             outcome.action = UNCHANGED if _source_view(existing) == _source_view(data) else UPDATE
         else:
             data = dict(parsed, private=True)
-        outcome.data = data
+        outcome.data, outcome.parsed = data, parsed
         outcome.not_kept = losses.not_kept(graph, ref, data, _kept_series(graph, ref, data, planned_series))
         outcomes.append(outcome)
     return outcomes
@@ -349,6 +349,11 @@ def store(outcome: Outcome, context: dict[str, Any]) -> Outcome:
     if outcome.action not in (CREATE, UPDATE):
         return outcome
     action = toolkit.get_action("package_create" if outcome.action == CREATE else "package_update")
+    if outcome.action == UPDATE:
+        # Merged with the dataset as it is now, not as the plan read it: an
+        # edit made here meanwhile to what is the portal's is not undone.
+        existing = toolkit.get_action("package_show")(dict(context, use_cache=False), {"id": outcome.dataset_id})
+        outcome.data = _merged(outcome.parsed, existing)
     data = json.loads(json.dumps(outcome.data, default=str))
     for attempt in range(3):
         try:
