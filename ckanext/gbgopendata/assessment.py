@@ -19,6 +19,7 @@ already parsed:
 - `license_id`; `title`, `notes` (text); `title_translated`,
   `notes_translated` ({lang: text});
 - `contact`: a list of mappings (`email` …);
+- `endpoint_url` (a data service's, rule.is_data_service; None otherwise);
 - `resources`: mappings with `id`, `url`, `format`, `name`,
   `name_translated` ({lang: text}) and the distribution's own `license`.
 
@@ -130,6 +131,7 @@ def shape(dataset: Mapping[str, Any]) -> dict[str, Any]:
         "license_id": dataset.get("license_id") or None,
         "title": dataset.get("title"),
         "notes": dataset.get("notes"),
+        "endpoint_url": dataset.get("endpoint_url") or None,
     }
     for name in classification.LEVEL_FIELDS:
         result[name] = classification.classification_of(dataset)[name]

@@ -7,6 +7,9 @@ from __future__ import annotations
 RULE_VALIDATOR = "gbgopendata_publication_rule"
 # CKAN's type for a dataset that names none.
 DEFAULT_TYPE = "dataset"
+# DCAT-AP-SE's dcat:DataService (schemas/dataservice.yaml): a service has an
+# endpoint and no distributions of its own.
+SERVICE_TYPE = "dataservice"
 
 
 def types_under_the_rule() -> list[str]:

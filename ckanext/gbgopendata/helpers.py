@@ -264,6 +264,32 @@ def gbgopendata_error_summary(errors: dict, fields: list[dict], entity_type: str
     return entries
 
 
+def gbgopendata_access_service_choices(field: dict) -> list[dict[str, Any]]:
+    """The resource form's data services: those of the dataset's
+    organisation the caller may see (the form's dataset from the URL)."""
+    from ckanext.gbgopendata.logic import services
+
+    import flask
+
+    view_args = (flask.request.view_args or {}) if flask.has_request_context() else {}
+    return services.service_choices(view_args.get("id"))
+
+
+def gbgopendata_services_serving(package: dict) -> list[dict[str, Any]]:
+    """The data services serving the dataset that the caller may see."""
+    from ckanext.gbgopendata.logic import services
+
+    return services.services_serving((package or {}).get("id") or "")
+
+
+def gbgopendata_packages_named(value: Any) -> list[dict[str, Any]]:
+    """The packages of these ids (a JSON list or one id) the caller may see."""
+    from ckanext.gbgopendata.logic import services
+
+    ids = value if isinstance(value, list) else gbgopendata_as_list(value)
+    return services.packages_named([i for i in ids if isinstance(i, str)])
+
+
 def all_helpers() -> dict[str, Callable[..., Any]]:
     return {
         "gbgopendata_support_email": gbgopendata_support_email,
@@ -281,6 +307,9 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "get_facet_items_dict": get_facet_items_dict,
         "get_translated": get_translated,
         "gbgopendata_dataset_url": gbgopendata_dataset_url,
+        "gbgopendata_access_service_choices": gbgopendata_access_service_choices,
+        "gbgopendata_services_serving": gbgopendata_services_serving,
+        "gbgopendata_packages_named": gbgopendata_packages_named,
         "gbgopendata_keyword_messages": gbgopendata_keyword_messages,
         "gbgopendata_error_summary": gbgopendata_error_summary,
         "gbgopendata_not_on_form": gbgopendata_not_on_form,

@@ -18,6 +18,7 @@ from ckanext.gbgopendata.logic import approval
 from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import quality as quality_actions
 from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its validators)
+from ckanext.gbgopendata.logic import services  # noqa: F401 (registers the data services' validators)
 from ckanext.gbgopendata import classification_helpers, presentation, views
 from ckanext.gbgopendata.dcat import formats
 

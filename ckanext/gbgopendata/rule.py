@@ -186,6 +186,33 @@ def license_blockers(dataset: Mapping[str, Any], *, open_licenses: Collection[st
     return blockers
 
 
+# --- what a data service is held to instead of distributions ----------------------------
+
+
+def is_data_service(dataset: Mapping[str, Any]) -> bool:
+    """A dcat:DataService (dataset_types.SERVICE_TYPE): it is reached at its
+    endpoint and has no distributions, so the conditions on distributions
+    (at least one, each with an address and a format, an open format) do not
+    apply to it; `data_service_blockers` does instead. Every other condition
+    (type, classification, licence, checklist) is the same for both."""
+    return (dataset.get("type") or dataset_types.DEFAULT_TYPE) == dataset_types.SERVICE_TYPE
+
+
+def data_service_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker]:
+    """DCAT-AP-SE's mandatory properties of a data service besides title and
+    publisher: its endpoint URL (in place of a distribution's access URL)."""
+    endpoint = dataset.get("endpoint_url")
+    if isinstance(endpoint, str) and endpoint.strip():
+        return []
+    return [
+        PublicationBlocker(
+            code="service_endpoint_missing",
+            field="endpoint_url",
+            reason=N_("The data service has no endpoint URL."),
+        )
+    ]
+
+
 def _item_named(item: Any) -> messages.Message:
     return N_("{phase}. «{text}»", phase=item.phase, text=Texts(item.text("sv"), item.text("en")))
 

@@ -1,0 +1,218 @@
+"""Data services (dcat:DataService, schemas/dataservice.yaml): written by
+action and through the form in Swedish and English, linked to datasets and
+from distributions, gated by the same classification rule, hidden as a
+missing one, served in /datasets/dcat (SHACL-valid) and parsed back."""
+from __future__ import annotations
+
+import re
+import secrets
+
+import pytest
+from bs4 import BeautifulSoup
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+
+from ckan.plugins import toolkit
+from ckan.tests import factories, helpers
+
+from ckanext.gbgopendata.dcat import kept, shacl
+from ckanext.gbgopendata.dcat.parsing import Parser
+from ckanext.gbgopendata.tests.helpers import (
+    OPEN_CLASSIFICATION,
+    dataset_fields,
+    organization_fields,
+    organization_member,
+    resource_fields,
+)
+
+SITE = "http://test.ckan.net"
+CC0 = "CC0-1.0"
+PUBLIC = "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
+HVD = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
+HVD_METEOROLOGICAL = "http://data.europa.eu/bna/c_164e0bf5"
+ENDPOINT = "https://goteborg.se/api/luftkvalitet/v1"
+OPENAPI = "https://goteborg.se/api/luftkvalitet/v1/openapi.json"
+DOCS = "https://goteborg.se/api/luftkvalitet/dokumentation"
+WMS = "http://www.opengeospatial.org/standards/wms"
+CONTACT = {"name": "Miljöförvaltningen", "email": "miljo@goteborg.se", "kind": "Organization"}
+
+
+def _service_fields(**overrides):
+    fields = {
+        "type": "dataservice",
+        "title_translated": {"sv": "Luftkvalitets-API", "en": "Air quality API"},
+        "notes_translated": {"sv": "Mätvärden för luftkvalitet.", "en": "Air quality readings."},
+        "endpoint_url": ENDPOINT,
+        "license_id": CC0,
+        **OPEN_CLASSIFICATION,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def _errors(error: toolkit.ValidationError) -> dict:
+    return error.error_dict
+
+
+@pytest.fixture
+def world(clean_db, clean_index, with_plugins, app):
+    organization = factories.Organization(name="miljoforvaltningen", **organization_fields())
+    other = factories.Organization(name="stadsledningskontoret", **organization_fields(orgnr="212000-1355"))
+    editor = organization_member(organization, "editor")
+    outsider = organization_member(other, "editor")
+    context = {"user": editor["name"]}
+    dataset = helpers.call_action(
+        "package_create", context=dict(context), owner_org=organization["id"], name="luftkvalitet",
+        license_id=CC0, private=False, contact=[CONTACT],
+        resources=[resource_fields(url="https://goteborg.se/opendata/luft.csv")], **dataset_fields())
+    hidden = helpers.call_action(
+        "package_create", context={"user": outsider["name"]}, owner_org=other["id"], name="hemlig",
+        private=True, **dict(dataset_fields(), confidentiality_level="1"))
+    return {"org": organization, "other": other, "editor": editor, "outsider": outsider, "dataset": dataset,
+            "hidden": hidden, "context": context, "app": app}
+
+
+def _api(world, action, user="editor", lang="sv", **data):
+    """The action through the API as `user` (so its auth and its language):
+    the result, or the ValidationError's dict (409)."""
+    response = world["app"].post(f"/{lang}/api/3/action/{action}", json=data,
+                                 headers={"Authorization": world[user]["token"]})
+    body = response.json
+    if response.status_code == 409:
+        return {"errors": body["error"]}
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return body["result"]
+
+
+def _create_service(world, **overrides):
+    fields = _service_fields(owner_org=world["org"]["id"], **overrides)
+    return helpers.call_action("package_create", context=dict(world["context"]), **fields)
+
+
+# --- by action ------------------------------------------------------------------------------
+
+
+def test_a_service_is_created_and_edited_by_action(world):
+    service = _create_service(
+        world, name="luftkvalitet-api", private=False, serves_dataset=["luftkvalitet"],
+        endpoint_description=[OPENAPI], contact=[CONTACT], conforms_to=[WMS], access_rights=PUBLIC,
+        tags_translated={"sv": ["luft"], "en": ["air"]})
+    assert service["type"] == "dataservice"
+    assert service["endpoint_url"] == ENDPOINT
+    # a dataset named by its name is stored by id
+    assert service["serves_dataset"] == [world["dataset"]["id"]]
+    assert service["endpoint_description"] == [OPENAPI]
+    assert service["contact"][0]["email"] == CONTACT["email"]
+    assert service["resources"] == []
+
+    edited = helpers.call_action("package_patch", context=dict(world["context"]), id=service["id"],
+                                 endpoint_url="https://goteborg.se/api/luftkvalitet/v2")
+    assert edited["endpoint_url"] == "https://goteborg.se/api/luftkvalitet/v2"
+    assert helpers.call_action("package_show", id=service["id"])["serves_dataset"] == [world["dataset"]["id"]]
+
+
+def test_an_endpoint_url_is_required_and_must_be_a_web_address(world):
+    with pytest.raises(toolkit.ValidationError) as missing:
+        _create_service(world, endpoint_url="")
+    assert "endpoint_url" in _errors(missing.value)
+    with pytest.raises(toolkit.ValidationError) as wrong:
+        _create_service(world, endpoint_url="ftp://goteborg.se/api")
+    assert "endpoint_url" in _errors(wrong.value)
+
+
+def test_a_service_has_no_distributions(world):
+    answer = _api(world, "package_create", **_service_fields(owner_org=world["org"]["id"], resources=[resource_fields()]))
+    assert answer["errors"]["resources"] == [
+        "En datatjänst har inga distributioner: ange dess adress som ändpunkt"]
+
+
+def test_a_hidden_dataset_is_refused_as_a_served_dataset_like_a_missing_one(world):
+    answers = []
+    for reference in (world["hidden"]["name"], world["hidden"]["id"], "saknas-" + secrets.token_hex(3)):
+        answer = _api(world, "package_create", **_service_fields(owner_org=world["org"]["id"], serves_dataset=[reference]))
+        answers.append(answer["errors"]["serves_dataset"][0].replace(reference, "<ref>"))
+    assert answers == ["<ref> är ingen datamängd i katalogen som du kan se"] * 3
+    english = _api(world, "package_create", lang="en",
+                   **_service_fields(owner_org=world["org"]["id"], serves_dataset=["saknas"]))
+    assert english["errors"]["serves_dataset"] == ["saknas is no dataset of the catalogue that you may see"]
+    # nor may a service serve a service
+    other = _create_service(world, name="annan-tjanst")
+    answer = _api(world, "package_create", **_service_fields(owner_org=world["org"]["id"], serves_dataset=[other["id"]]))
+    assert "serves_dataset" in answer["errors"]
+
+
+def test_a_distribution_names_its_access_service(world):
+    service = _create_service(world, name="luftkvalitet-api")
+    resource = helpers.call_action("resource_create", context=dict(world["context"]),
+                                   package_id=world["dataset"]["id"], access_service="luftkvalitet-api",
+                                   **resource_fields(url="https://goteborg.se/api/luftkvalitet/v1/matningar"))
+    assert resource["access_service"] == service["id"]
+    # a dataset is no service; a hidden service is refused as a missing one
+    hidden_service = helpers.call_action("package_create", context={"user": world["outsider"]["name"]},
+                                         **_service_fields(owner_org=world["other"]["id"], name="dold-tjanst",
+                                                           private=True))
+    for reference in (world["dataset"]["id"], hidden_service["id"], "saknas"):
+        answer = _api(world, "resource_create", package_id=world["dataset"]["id"], access_service=reference,
+                      **resource_fields())
+        assert answer["errors"]["access_service"] == [f"{reference} är ingen datatjänst i katalogen som du kan se"]
+
+
+def test_a_high_value_service_needs_a_category_documentation_and_a_contact_point(world):
+    errors = _api(world, "package_create", **_service_fields(owner_org=world["org"]["id"],
+                                                              applicable_legislation=[HVD]))["errors"]
+    assert errors["hvd_category"] and errors["documentation"] == [
+        "En särskilt värdefull datatjänst (HVD) behöver dokumentation"]
+    assert errors["contact"] == ["En särskilt värdefull datatjänst (HVD) behöver en kontaktuppgift"]
+    service = _create_service(world, applicable_legislation=[HVD], hvd_category=[HVD_METEOROLOGICAL],
+                              documentation=[DOCS], contact=[CONTACT])
+    assert service["documentation"] == [DOCS]
+
+
+# --- the publication rule ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_an_unclassified_or_confidential_service_cannot_be_public(world, app, lang):
+    expected = {
+        "sv": ("Endast information med konfidentialitetsnivå 0", "nivå 0"),
+        "en": ("Only information at confidentiality level 0", "level 0"),
+    }[lang]
+    unclassified = _service_fields(owner_org=world["org"]["id"], private=False)
+    for name in ("confidentiality_level", "integrity_level", "availability_level"):
+        unclassified.pop(name)
+    confidential = _service_fields(owner_org=world["org"]["id"], private=False, confidentiality_level="1")
+    for fields in (unclassified, confidential):
+        response = app.post(f"/{lang}/api/3/action/package_create", json=fields,
+                            headers={"Authorization": world["editor"]["token"]})
+        assert response.status_code == 409, response.get_data(as_text=True)
+        error = response.json["error"]
+        assert "confidentiality_level" in error
+        assert expected[1] in " ".join(error["confidentiality_level"])
+    # private it may be saved, and made public once classified at level 0
+    service = _create_service(world, private=True, confidentiality_level="1")
+    with pytest.raises(toolkit.ValidationError):
+        helpers.call_action("package_patch", context=dict(world["context"]), id=service["id"], private=False)
+    public = helpers.call_action("package_patch", context=dict(world["context"]), id=service["id"],
+                                 confidentiality_level="0", private=False)
+    assert public["private"] is False
+
+
+def test_a_hidden_service_answers_like_a_missing_one_byte_for_byte(world, app):
+    hidden = helpers.call_action("package_create", context={"user": world["outsider"]["name"]},
+                                 **_service_fields(owner_org=world["other"]["id"], name="dold-tjanst", private=True,
+                                                   confidentiality_level="1"))
+    missing = {"id": "0" * 8 + "-0000-4000-8000-" + "0" * 12, "name": "saknas-tjanst"}
+    for headers in ({}, {"Authorization": world["editor"]["token"]}):
+        for path in ("/dataservice/{}", "/dataservice/edit/{}", "/en/dataservice/{}"):
+            answers = []
+            for reference in (hidden["name"], hidden["id"], missing["name"], missing["id"]):
+                response = app.get(path.format(reference), headers=headers, follow_redirects=False)
+                body = response.get_data(as_text=True).replace(reference, "<ref>")
+                body = re.sub(r'(name="_csrf_token" (?:content|value)=")[^"]*', r"\1<token>", body)
+                answers.append((response.status_code, body))
+            assert answers[0][0] == 404
+            assert answers[0] == answers[1] == answers[2] == answers[3], path
+        shown = app.post("/api/3/action/package_show", json={"id": hidden["id"]}, headers=headers)
+        absent = app.post("/api/3/action/package_show", json={"id": missing["id"]}, headers=headers)
+        assert shown.status_code == absent.status_code == 404
+        assert shown.get_data() == absent.get_data()
