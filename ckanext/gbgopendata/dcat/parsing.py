@@ -20,7 +20,7 @@ from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from ckanext.gbgopendata import licenses, publishers
-from ckanext.gbgopendata.dcat import formats
+from ckanext.gbgopendata.dcat import formats, services
 from ckanext.gbgopendata.dcat.agents import VCARD
 from ckanext.gbgopendata.vocabularies import normalise_uri
 
@@ -204,6 +204,10 @@ class Parser:
                 return organisation["id"]
         return candidates[0]["id"] if candidates else None
 
+    def service(self, ref) -> dict[str, Any]:
+        """A dcat:DataService as a `dataservice` dict (dcat/services.py)."""
+        return services.parse_service(self, ref)
+
     # --- a distribution --------------------------------------------------------------
 
     def distribution(self, node) -> dict[str, Any]:
@@ -241,4 +245,7 @@ class Parser:
             values = self.uris(node, predicate)
             if values:
                 resource[key] = values
+        service = services.access_service(self, node)
+        if service:
+            resource["access_service"] = service
         return resource

@@ -25,7 +25,7 @@ from ckanext.scheming.validation import scheming_validator
 from ckanext.gbgopendata import dataset_types
 from ckanext.gbgopendata.logic import existence
 from ckanext.gbgopendata.logic.registry import validator
-from ckanext.gbgopendata.logic.validators import HVD_LEGISLATION, _as_list, _shown
+from ckanext.gbgopendata.logic.validators import HVD_LEGISLATION, _as_list, _drop, _shown
 
 SERVICE_TYPE = dataset_types.SERVICE_TYPE
 
@@ -62,8 +62,7 @@ def gbgopendata_served_datasets(field: dict, schema: dict) -> Callable:
             if pkg.id not in ids:
                 ids.append(pkg.id)
         if not ids:
-            data.pop(key, None)
-            return
+            _drop(key, data)
         data[key] = json.dumps(ids)
 
     return validator

@@ -216,3 +216,137 @@ def test_a_hidden_service_answers_like_a_missing_one_byte_for_byte(world, app):
         absent = app.post("/api/3/action/package_show", json={"id": missing["id"]}, headers=headers)
         assert shown.status_code == absent.status_code == 404
         assert shown.get_data() == absent.get_data()
+
+
+# --- /datasets/dcat ---------------------------------------------------------------------------
+
+
+def _document(app, fmt="rdf"):
+    response = app.get(f"/datasets/dcat?format={fmt}")
+    assert response.status_code == 200
+    return shacl.parse_document(response.get_data(as_text=True), response.mimetype)
+
+
+@pytest.fixture
+def served(world):
+    """A public HVD service serving the public dataset, whose distribution
+    is reached through it; a private service serving it too."""
+    service = _create_service(
+        world, name="luftkvalitet-api", private=False, serves_dataset=["luftkvalitet"], endpoint_description=[OPENAPI], contact=[CONTACT], conforms_to=[WMS],
+        access_rights=PUBLIC, documentation=[DOCS], applicable_legislation=[HVD], hvd_category=[HVD_METEOROLOGICAL],
+        tags_translated={"sv": ["luft"], "en": ["air"]})
+    private = _create_service(world, name="intern-tjanst", private=True, serves_dataset=["luftkvalitet"],
+                              endpoint_url="https://intern.goteborg.se/api")
+    resource = helpers.call_action("resource_create", context=dict(world["context"]),
+                                   package_id=world["dataset"]["id"], access_service=service["id"],
+                                   **resource_fields(url=ENDPOINT + "/matningar", format="application/json"))
+    hidden_link = helpers.call_action("resource_create", context=dict(world["context"]),
+                                      package_id=world["dataset"]["id"], access_service=private["id"],
+                                      **resource_fields(url="https://goteborg.se/opendata/luft-intern.csv"))
+    return {**world, "service": service, "private_service": private, "resource": resource,
+            "hidden_link": hidden_link}
+
+
+def _uri(kind, package_id):
+    return URIRef(f"{SITE}/{kind}/{package_id}")
+
+
+@pytest.mark.parametrize("fmt", ["rdf", "ttl", "jsonld"])
+def test_a_public_service_is_a_dcat_data_service_of_the_catalogue(app, served, fmt):
+    graph = _document(app, fmt)
+    service = _uri("dataservice", served["service"]["id"])
+    dataset = _uri("dataset", served["dataset"]["id"])
+    assert set(graph.subjects(RDF.type, DCAT.DataService)) == {service}
+    assert set(graph.objects(URIRef(SITE), DCAT.service)) == {service}
+    assert service not in set(graph.objects(URIRef(SITE), DCAT.dataset))
+    assert (service, DCAT.endpointURL, URIRef(ENDPOINT)) in graph
+    assert set(graph.objects(service, DCTERMS.title)) == {Literal("Luftkvalitets-API", lang="sv"),
+                                                          Literal("Air quality API", lang="en")}
+    assert (service, DCAT.endpointDescription, URIRef(OPENAPI)) in graph
+    assert set(graph.objects(service, DCAT.servesDataset)) == {dataset}
+    assert (service, DCTERMS.license, URIRef("http://creativecommons.org/publicdomain/zero/1.0/")) in graph
+    assert (service, DCTERMS.accessRights, URIRef(PUBLIC)) in graph
+    assert (service, FOAF.page, URIRef(DOCS)) in graph
+    contact = graph.value(service, DCAT.contactPoint)
+    assert contact is not None and graph.value(contact, URIRef("http://www.w3.org/2006/vcard/ns#hasEmail")) == \
+        URIRef("mailto:" + CONTACT["email"])
+    distribution = URIRef(f"{SITE}/dataset/{served['dataset']['id']}/resource/{served['resource']['id']}")
+    assert (distribution, DCAT.accessService, service) in graph
+    # the private service is never named, nor the link to it
+    private = _uri("dataservice", served["private_service"]["id"])
+    assert not list(graph.triples((private, None, None))) and not list(graph.triples((None, None, private)))
+    hidden_link = URIRef(f"{SITE}/dataset/{served['dataset']['id']}/resource/{served['hidden_link']['id']}")
+    assert graph.value(hidden_link, DCAT.accessService) is None
+    assert served["private_service"]["id"] not in app.get(f"/datasets/dcat?format={fmt}").get_data(as_text=True)
+
+
+def test_a_served_dataset_that_becomes_private_is_no_longer_named(app, served):
+    dataset = _uri("dataset", served["dataset"]["id"])
+    service = _uri("dataservice", served["service"]["id"])
+    assert (service, DCAT.servesDataset, dataset) in _document(app)
+    helpers.call_action("package_patch", context=dict(served["context"]), id=served["dataset"]["id"], private=True)
+    graph = _document(app)
+    assert service in set(graph.subjects(RDF.type, DCAT.DataService))
+    assert not list(graph.triples((None, None, dataset)))
+    # and a service made private leaves the catalogue with its links
+    helpers.call_action("package_patch", context=dict(served["context"]), id=served["dataset"]["id"], private=False)
+    helpers.call_action("package_patch", context=dict(served["context"]), id=served["service"]["id"], private=True)
+    graph = _document(app)
+    assert not list(graph.triples((service, None, None))) and not list(graph.triples((None, None, service)))
+
+
+def test_a_changed_link_changes_the_documents_etag(app, served):
+    before = app.get("/datasets/dcat?format=ttl").headers["ETag"]
+    helpers.call_action("package_patch", context=dict(served["context"]), id=served["service"]["id"],
+                        serves_dataset=[])
+    after = app.get("/datasets/dcat?format=ttl")
+    assert after.headers["ETag"] != before
+    graph = shacl.parse_document(after.get_data(as_text=True), after.mimetype)
+    assert graph.value(_uri("dataservice", served["service"]["id"]), DCAT.servesDataset) is None
+
+
+@pytest.mark.parametrize("shapes", ["se", "eu"])
+def test_the_catalogue_with_a_service_passes_the_shapes(app, served, shapes):
+    graph = _document(app)
+    assert set(graph.subjects(RDF.type, DCAT.DataService))
+    assert [r.line() for r in shacl.violations(shacl.validate(graph, shapes))] == []
+
+
+def test_the_shapes_catch_a_service_without_endpoint_or_hvd_documentation(app, served):
+    service = _uri("dataservice", served["service"]["id"])
+    graph = _document(app)
+    graph.remove((service, DCAT.endpointURL, None))
+    assert {r.path for r in shacl.violations(shacl.validate(graph, "se"))} == {str(DCAT.endpointURL)}
+    graph = _document(app)
+    graph.remove((service, FOAF.page, None))
+    assert [r.focus for r in shacl.violations(shacl.validate(graph, "se"))] == [str(service)]
+
+
+# --- parsing (harvest-in) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["rdf", "ttl", "jsonld"])
+def test_a_service_round_trips_through_the_document(app, served, fmt):
+    graph = _document(app, fmt)
+    parser = Parser(graph)
+    parsed = parser.service(_uri("dataservice", served["service"]["id"]))
+    stored = helpers.call_action("package_show", id=served["service"]["id"])
+    expected = {key: stored[key] for key in (
+        "type", "title_translated", "notes_translated", "endpoint_url", "endpoint_description", "conforms_to",
+        "documentation", "hvd_category", "applicable_legislation", "access_rights", "license_id", "owner_org",
+        "serves_dataset", "tags_translated")}
+    expected["contact"] = [{key: value for key, value in contact.items() if value} for contact in stored["contact"]]
+    assert parsed == expected
+    # a distribution's dcat:accessService gives its access_service
+    distributions = [parser.distribution(node) for node in graph.objects(
+        _uri("dataset", served["dataset"]["id"]), DCAT.distribution)]
+    assert [d.get("access_service") for d in distributions if d.get("access_service")] == [served["service"]["id"]]
+
+
+def test_a_parsed_service_is_stored_as_it_was(app, served):
+    """The parsed dict is a dataservice the catalogue takes as it is."""
+    graph = _document(app)
+    parsed = Parser(graph).service(_uri("dataservice", served["service"]["id"]))
+    copy = helpers.call_action("package_create", context=dict(served["context"]), name="kopia",
+                               **dict(parsed, **OPEN_CLASSIFICATION))
+    assert copy["endpoint_url"] == ENDPOINT and copy["serves_dataset"] == [served["dataset"]["id"]]
