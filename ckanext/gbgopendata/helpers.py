@@ -290,6 +290,34 @@ def gbgopendata_packages_named(value: Any) -> list[dict[str, Any]]:
     return services.packages_named([i for i in ids if isinstance(i, str)])
 
 
+# CKAN's words for a type of dataset, for the data services (CKAN would say
+# "Dataservice", in English only).
+_SERVICE_WORDS = {
+    "add link": "Add data service",
+    "breadcrumb": "Data services",
+    "content tab": "Data services",
+    "create label": "Create data service",
+    "create title": "Create data service",
+    "edit label": "Edit data service",
+    "facet label": "Data services",
+    "main nav": "Data services",
+    "page title": "Data services",
+    "save label": "Save the data service",
+    "search placeholder": "Search data services...",
+    "update label": "Update data service",
+    "view label": "View data service",
+    "no any objects": "No data services found",
+}
+
+
+def humanize_entity_type(next_helper: Callable[..., Any], entity_type: str, object_type: str, purpose: str) -> Any:
+    from ckanext.gbgopendata import dataset_types
+
+    if entity_type == "package" and object_type == dataset_types.SERVICE_TYPE:
+        return toolkit._(_SERVICE_WORDS.get(purpose, "Data service"))
+    return next_helper(entity_type, object_type, purpose)
+
+
 def all_helpers() -> dict[str, Callable[..., Any]]:
     return {
         "gbgopendata_support_email": gbgopendata_support_email,
@@ -324,6 +352,7 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "get_organization": toolkit.chained_helper(presentation.get_organization),
         "organizations_available": toolkit.chained_helper(presentation.organizations_available),
         "render_datetime": toolkit.chained_helper(presentation.render_datetime),
+        "humanize_entity_type": toolkit.chained_helper(humanize_entity_type),
         "user_image": toolkit.chained_helper(avatars.user_image),
         "gravatar": toolkit.chained_helper(avatars.gravatar),
     }

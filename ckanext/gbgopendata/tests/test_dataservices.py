@@ -350,3 +350,105 @@ def test_a_parsed_service_is_stored_as_it_was(app, served):
     copy = helpers.call_action("package_create", context=dict(served["context"]), name="kopia",
                                **dict(parsed, **OPEN_CLASSIFICATION))
     assert copy["endpoint_url"] == ENDPOINT and copy["serves_dataset"] == [served["dataset"]["id"]]
+
+
+# --- the form and the pages -------------------------------------------------------------------
+
+
+def _page(response):
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+@pytest.mark.parametrize("lang, labels", [
+    ("sv", ("Ändpunkt", "Beskrivning av ändpunkten", "Tillhandahåller datamängder", "Konfidentialitet",
+            "Rotadressen till tjänsten, där den tar emot anrop.")),
+    ("en", ("Endpoint URL", "Endpoint description", "Serves datasets", "Confidentiality",
+            "The root address of the service, where it answers requests.")),
+])
+def test_the_form_creates_and_edits_a_service(world, app, lang, labels):
+    headers = {"Authorization": world["editor"]["token"]}
+    prefix = "" if lang == "sv" else "/en"
+    form = app.get(f"{prefix}/dataservice/new", headers=headers)
+    assert form.status_code == 200
+    text = _page(form).get_text(" ", strip=True)
+    for label in labels:
+        assert label in text, label
+    button = _page(form).select_one("form#dataset-edit button[name=save]")
+    assert button["value"] == "go-metadata"
+    assert button.get_text(strip=True) == {"sv": "Spara datatjänsten", "en": "Save the data service"}[lang]
+    response = app.post(f"{prefix}/dataservice/new", headers=headers, follow_redirects=False, data={
+        "title_translated-sv": "Luftkvalitets-API",
+        "title_translated-en": "Air quality API",
+        "notes_translated-sv": "Mätvärden.",
+        "notes_translated-en": "Readings.",
+        "endpoint_url": ENDPOINT,
+        "endpoint_description": OPENAPI,
+        "serves_dataset": "luftkvalitet",
+        "owner_org": world["org"]["id"],
+        "license_id": CC0,
+        "contact-0-name": CONTACT["name"],
+        "contact-0-email": CONTACT["email"],
+        "contact-0-kind": "Organization",
+        "confidentiality_level": "0",
+        "integrity_level": "1",
+        "availability_level": "1",
+        "private": "True",
+        "_ckan_phase": "dataset_new_1",
+        "pkg_name": "",
+        "save": "go-metadata",
+    })
+    assert response.status_code == 302, _page(response).select_one(".error-explanation")
+    service = helpers.call_action("package_search", fq="dataset_type:dataservice", include_private=True)["results"]
+    assert [s["endpoint_url"] for s in service] == [ENDPOINT]
+    service = service[0]
+    assert service["serves_dataset"] == [world["dataset"]["id"]] and service["state"] == "active"
+    # no distribution's form: the creation ends on the service's checklist
+    assert response.headers["Location"].endswith(f"/dataset/{service['name']}/checklist")
+
+    edit = app.get(f"{prefix}/dataservice/edit/{service['name']}", headers=headers)
+    assert edit.status_code == 200
+    page = _page(edit)
+    assert page.select_one("#field-endpoint_url")["value"] == ENDPOINT
+    # an invalid endpoint is refused in the page's language, nothing saved
+    refused = app.post(f"{prefix}/dataservice/edit/{service['name']}", headers=headers, data={
+        **{i["name"]: i.get("value", "") for i in page.select("form#dataset-edit input[name]")
+           if i.get("type") not in ("checkbox", "submit")},
+        "endpoint_url": "goteborg.se/api", "save": ""})
+    assert refused.status_code == 200
+    message = {"sv": "Måste vara en fullständig webbadress", "en": "Must be an absolute web address"}[lang]
+    assert message in _page(refused).get_text(" ", strip=True), _page(refused).get_text(" ", strip=True)[:4000]
+    assert helpers.call_action("package_show", id=service["id"])["endpoint_url"] == ENDPOINT
+
+
+def test_the_pages_link_a_dataset_to_its_services_and_a_distribution_to_its_access_service(app, served):
+    page = _page(app.get(f"/dataset/{served['dataset']['name']}"))
+    links = [a["href"] for a in page.select(".gbgopendata-data-services a")]
+    # the private service is not shown to a visitor
+    assert links == [f"/dataservice/{served['service']['name']}"]
+    resource_page = _page(app.get(f"/dataset/{served['dataset']['name']}/resource/{served['resource']['id']}"))
+    assert [a["href"] for a in resource_page.select("a.gbgopendata-access-service")] == [
+        f"/dataservice/{served['service']['name']}"]
+    hidden = _page(app.get(f"/dataset/{served['dataset']['name']}/resource/{served['hidden_link']['id']}"))
+    assert hidden.select("a.gbgopendata-access-service") == []
+    assert served["private_service"]["name"] not in str(hidden)
+    # the service's page links the datasets it serves
+    service_page = _page(app.get(f"/dataservice/{served['service']['name']}"))
+    assert [a["href"] for a in service_page.select(".gbgopendata-served-datasets a")] == [
+        f"/dataset/{served['dataset']['name']}"]
+    assert ENDPOINT in service_page.get_text(" ", strip=True)
+    # an editor of the organisation sees the private one too
+    headers = {"Authorization": served["editor"]["token"]}
+    page = _page(app.get(f"/dataset/{served['dataset']['name']}", headers=headers))
+    assert len(page.select(".gbgopendata-data-services a")) == 2
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_resource_form_offers_the_organisations_services(app, served, lang):
+    headers = {"Authorization": served["editor"]["token"]}
+    prefix = "" if lang == "sv" else "/en"
+    page = _page(app.get(f"{prefix}/dataset/{served['dataset']['name']}/resource/new", headers=headers))
+    select = page.select_one("#field-access_service")
+    assert {o["value"] for o in select.select("option")} == {"", served["service"]["id"],
+                                                            served["private_service"]["id"]}
+    label = page.select_one("label[for=field-access_service]").get_text(strip=True)
+    assert label == {"sv": "Datatjänst", "en": "Data service"}[lang]
