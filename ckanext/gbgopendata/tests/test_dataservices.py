@@ -452,3 +452,39 @@ def test_the_resource_form_offers_the_organisations_services(app, served, lang):
                                                             served["private_service"]["id"]}
     label = page.select_one("label[for=field-access_service]").get_text(strip=True)
     assert label == {"sv": "Datatjänst", "en": "Data service"}[lang]
+
+
+def test_every_service_page_answers_a_hidden_service_as_a_missing_one(world, app):
+    """Every URL rule under /dataservice that names something, as in
+    test_uniform_not_found.py for /dataset."""
+    from ckanext.gbgopendata.logic import existence
+    from ckanext.gbgopendata.tests import test_uniform_not_found as uniform
+
+    hidden = helpers.call_action("package_create", context={"user": world["outsider"]["name"]},
+                                 **_service_fields(owner_org=world["other"]["id"], name="dold-tjanst", private=True,
+                                                   confidentiality_level="1"))
+    values = {existence.DATASET: hidden["id"], "dataset name": hidden["name"],
+              existence.RESOURCE: "0" * 8 + "-0000-4000-8000-" + "1" * 12,
+              existence.RESOURCE_VIEW: "0" * 8 + "-0000-4000-8000-" + "2" * 12,
+              existence.ACTIVITY: "0" * 8 + "-0000-4000-8000-" + "3" * 12}
+    rules = []
+    for rule in app.flask_app.url_map.iter_rules():
+        arguments = set(rule.arguments) - set(rule.defaults or {})
+        if rule.rule.startswith("/dataservice") and arguments:
+            kinds = {a: {"id": existence.DATASET, "_id": existence.DATASET, "resource_id": existence.RESOURCE,
+                         "view_id": existence.RESOURCE_VIEW, "activity_id": existence.ACTIVITY}[a]
+                     for a in arguments - set(uniform._FIXED_ARGUMENTS)}
+            rules.append((rule.rule, "GET" if "GET" in rule.methods else "POST", kinds))
+    assert len(rules) > 10
+    different = []
+    for headers in ({}, {"Authorization": world["editor"]["token"]}):
+        for rule, method, kinds in rules:
+            answers = []
+            for given in (values, uniform._missing()):
+                url = uniform._url(rule, kinds, given, by_name=False)
+                response = app.get(url, headers=headers, follow_redirects=False) if method == "GET" \
+                    else app.post(url, headers=headers, follow_redirects=False)
+                answers.append(uniform._answer(response, {kind: given[kind] for kind in kinds.values()}))
+            if answers[0] != answers[1] or answers[0][0] != 404:
+                different.append((rule, answers[0][0], answers[1][0]))
+    assert different == []
