@@ -264,15 +264,20 @@ def gbgopendata_error_summary(errors: dict, fields: list[dict], entity_type: str
     return entries
 
 
-def gbgopendata_access_service_choices(field: dict) -> list[dict[str, Any]]:
+def gbgopendata_access_service_choices(field: dict, current: Any = None) -> list[dict[str, Any]]:
     """The resource form's data services: those of the dataset's
-    organisation the caller may see (the form's dataset from the URL)."""
+    organisation the caller may see (the form's dataset from the URL), and
+    the one the distribution names now, if the caller may see it."""
     from ckanext.gbgopendata.logic import services
 
     import flask
 
     view_args = (flask.request.view_args or {}) if flask.has_request_context() else {}
-    return services.service_choices(view_args.get("id"))
+    choices = services.service_choices(view_args.get("id"))
+    if isinstance(current, str) and current and current not in {choice["value"] for choice in choices}:
+        choices += [{"value": named["id"], "label": named["title_translated"] or named["title"]}
+                    for named in services.packages_named([current])]
+    return choices
 
 
 def gbgopendata_services_serving(package: dict) -> list[dict[str, Any]]:

@@ -488,3 +488,38 @@ def test_every_service_page_answers_a_hidden_service_as_a_missing_one(world, app
             if answers[0] != answers[1] or answers[0][0] != 404:
                 different.append((rule, answers[0][0], answers[1][0]))
     assert different == []
+
+
+def test_a_services_checklist_asks_for_its_endpoint_not_for_distributions():
+    """rule.is_data_service: the conditions on distributions do not apply
+    to a service; its endpoint URL is asked instead, in sv and en."""
+    from ckanext.gbgopendata import assessment, messages
+    from ckanext.gbgopendata.checklist import automatic
+
+    organisation = {"orgnr": "2120001355"}
+    service = assessment.shape({"type": "dataservice", "title": "API", "notes": "Om API:t", "endpoint_url": ENDPOINT})
+    assert automatic.mandatory_metadata_check(service, organisation) == []
+    assert automatic.open_format_check(service, organisation) == []
+    missing = automatic.mandatory_metadata_check(dict(service, endpoint_url=None), organisation)
+    assert [m.field for m in missing] == ["endpoint_url"]
+    assert messages.render(missing[0].reason, "sv") == "Datatjänsten saknar ändpunkt."
+    assert messages.render(missing[0].reason, "en") == "The data service has no endpoint URL."
+    # a dataset still needs its distributions
+    dataset = assessment.shape({"type": "dataset", "title": "Data", "notes": "Om datan"})
+    assert [m.field for m in automatic.mandatory_metadata_check(dataset, organisation)] == ["resources"]
+    assert [m.field for m in automatic.open_format_check(dataset, organisation)] == ["resources"]
+
+
+def test_the_resource_form_keeps_a_service_of_another_organisation(app, served):
+    """A distribution linked to a public service of another organisation
+    shows it selected on its form, so saving the form keeps it."""
+    other_service = helpers.call_action(
+        "package_create", context={"user": served["outsider"]["name"]},
+        **_service_fields(owner_org=served["other"]["id"], name="stadens-api", private=False))
+    resource = helpers.call_action("resource_patch", context=dict(served["context"]), id=served["resource"]["id"],
+                                   access_service=other_service["id"])
+    headers = {"Authorization": served["editor"]["token"]}
+    page = _page(app.get(f"/dataset/{served['dataset']['name']}/resource/{resource['id']}/edit", headers=headers))
+    select = page.select_one("#field-access_service")
+    assert select.select_one("option[selected]")["value"] == other_service["id"]
+    assert other_service["id"] in {o["value"] for o in select.select("option")}
