@@ -169,6 +169,8 @@ def automatic_missing(check: str, dataset: Mapping[str, Any], facts: Facts, orga
     if check in _ITEMS_THAT_ARE_CONDITIONS:
         return _missing(_ITEMS_THAT_ARE_CONDITIONS[check](dataset, facts))
     if check == automatic.QUALITY_CHECK:
+        if not rule.scored_by_mqa(dataset):
+            return []
         return automatic.quality_check(facts.quality, facts.rules.quality_min_rating)
     return automatic.CHECKS[check](dataset, facts.organization if organization is None else organization)
 

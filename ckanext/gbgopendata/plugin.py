@@ -21,6 +21,7 @@ from ckanext.gbgopendata.logic import validators  # noqa: F401 (registers its va
 from ckanext.gbgopendata.logic import services  # noqa: F401 (registers the data services' validators)
 from ckanext.gbgopendata import classification_helpers, presentation, views
 from ckanext.gbgopendata.dcat import formats
+from ckanext.gbgopendata.dcat import services as dcat_services
 
 
 @toolkit.blanket.config_declarations
@@ -148,6 +149,10 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
         return middleware.install(app)
 
     # IDCATURIGenerator
+
+    def dataset_uri(self, dataset_dict, default_uri):
+        # a data service's URI (dcat/services.py), unless it has its own
+        return dcat_services.own_uri(dataset_dict, default_uri)
 
     def publisher_uri(self, dataset_dict, default_uri):
         return publishers.dataset_publisher_uri(dataset_dict) or default_uri

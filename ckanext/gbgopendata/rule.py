@@ -198,6 +198,13 @@ def is_data_service(dataset: Mapping[str, Any]) -> bool:
     return (dataset.get("type") or dataset_types.DEFAULT_TYPE) == dataset_types.SERVICE_TYPE
 
 
+def scored_by_mqa(dataset: Mapping[str, Any]) -> bool:
+    """Whether the metadata quality score (the MQA's, of a dataset and its
+    distributions) says anything of it: not of a data service, so the
+    checklist's quality item is met by a service whatever its score."""
+    return not is_data_service(dataset)
+
+
 def data_service_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker]:
     """DCAT-AP-SE's mandatory properties of a data service besides title and
     publisher: its endpoint URL (in place of a distribution's access URL)."""

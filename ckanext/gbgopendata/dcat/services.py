@@ -62,6 +62,15 @@ def package_uri(package_dict: dict[str, Any]) -> str:
     return service_uri(package_dict) if is_service(package_dict) else dataset_uri(package_dict)
 
 
+def own_uri(package_dict: dict[str, Any], default_uri: str) -> str | None:
+    """For ckanext-dcat's dataset_uri (IDCATURIGenerator, so its own
+    endpoints agree with the catalogue): a service without a `uri` of its
+    own is named under `<catalogue>/dataservice/`; None leaves the default."""
+    if is_service(package_dict) and package_dict.get("id") and not package_dict.get("uri"):
+        return service_uri(package_dict)
+    return None
+
+
 def _id_from(uri: str, kind: str) -> str:
     """A package id from one of this catalogue's URIs of `kind` (dataset,
     dataservice); any other URI is kept as it is (a harvest source's)."""

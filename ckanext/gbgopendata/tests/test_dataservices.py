@@ -258,6 +258,9 @@ def test_a_public_service_is_a_dcat_data_service_of_the_catalogue(app, served, f
     dataset = _uri("dataset", served["dataset"]["id"])
     assert set(graph.subjects(RDF.type, DCAT.DataService)) == {service}
     assert set(graph.objects(URIRef(SITE), DCAT.service)) == {service}
+    # ckanext-dcat's own URI of it agrees (IDCATURIGenerator)
+    from ckanext.dcat.utils import dataset_uri
+    assert dataset_uri(served["service"]) == str(service)
     assert service not in set(graph.objects(URIRef(SITE), DCAT.dataset))
     assert (service, DCAT.endpointURL, URIRef(ENDPOINT)) in graph
     assert set(graph.objects(service, DCTERMS.title)) == {Literal("Luftkvalitets-API", lang="sv"),
@@ -523,3 +526,29 @@ def test_the_resource_form_keeps_a_service_of_another_organisation(app, served):
     select = page.select_one("#field-access_service")
     assert select.select_one("option[selected]")["value"] == other_service["id"]
     assert other_service["id"] in {o["value"] for o in select.select("option")}
+
+
+def test_the_quality_item_and_panel_are_not_asked_of_a_service(app, world):
+    """The MQA score is of datasets and distributions: a service's checklist
+    quality item is met whatever its score, and no panel shows a score."""
+    from ckanext.gbgopendata import assessment, checklist, rule
+    from ckanext.gbgopendata.checklist import automatic
+
+    service = assessment.shape({"type": "dataservice", "endpoint_url": ENDPOINT})
+    assert not rule.scored_by_mqa(service) and rule.scored_by_mqa(assessment.shape({"type": "dataset"}))
+    rules = assessment.Rules(checklist=checklist.current(), open_licenses=(CC0,),
+                             types_under_rule=frozenset({"dataset", "dataservice"}), quality_min_rating="excellent")
+    facts = assessment.Facts(rules=rules, quality={"eu": "poor", "se": "poor"})
+    assert assessment.automatic_missing(automatic.QUALITY_CHECK, service, facts) == []
+    dataset = assessment.shape({"type": "dataset"})
+    assert assessment.automatic_missing(automatic.QUALITY_CHECK, dataset, facts) != []
+
+    created = _create_service(world, name="luftkvalitet-api")
+    headers = {"Authorization": world["editor"]["token"]}
+    for url in (f"/dataservice/edit/{created['name']}", f"/dataservice/{created['name']}",
+                f"/dataset/{created['name']}/checklist"):
+        response = app.get(url, headers=headers)
+        assert response.status_code == 200, url
+        assert not _page(response).select("#quality-heading"), url
+    # a dataset's form has it
+    assert _page(app.get(f"/dataset/edit/{world['dataset']['name']}", headers=headers)).select("#quality-heading")
