@@ -552,3 +552,20 @@ def test_the_quality_item_and_panel_are_not_asked_of_a_service(app, world):
         assert not _page(response).select("#quality-heading"), url
     # a dataset's form has it
     assert _page(app.get(f"/dataset/edit/{world['dataset']['name']}", headers=headers)).select("#quality-heading")
+
+
+@pytest.mark.parametrize("lang, word", [("sv", "distribution"), ("en", "distribution")])
+def test_a_services_pages_offer_no_distributions(app, world, lang, word):
+    created = _create_service(world, name="luftkvalitet-api")
+    headers = {"Authorization": world["editor"]["token"]}
+    prefix = "" if lang == "sv" else "/en"
+    for url in (f"{prefix}/dataservice/{created['name']}", f"{prefix}/dataservice/edit/{created['name']}"):
+        page = _page(app.get(url, headers=headers))
+        assert not page.select(f"a[href*='/resource']"), url
+        for choices in page.select("select, datalist, script, template"):  # vocabularies ("species distribution")
+            choices.decompose()
+        text = page.select_one("#content").get_text(" ", strip=True).lower()
+        assert word not in text and "reorder resources" not in text, url
+    # a dataset's edit page still has them
+    page = _page(app.get(f"{prefix}/dataset/edit/{world['dataset']['name']}", headers=headers))
+    assert page.select("a[href*='/resource']") and word in page.select_one("#content").get_text(" ", strip=True).lower()
