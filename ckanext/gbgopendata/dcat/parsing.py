@@ -208,6 +208,10 @@ class Parser:
         """A dcat:DataService as a `dataservice` dict (dcat/services.py)."""
         return services.parse_service(self, ref)
 
+    def services(self) -> list[tuple[Any, dict[str, Any]]]:
+        """(node, dict) of every dcat:DataService of the graph, by URI."""
+        return [(ref, self.service(ref)) for ref in sorted(set(self.g.subjects(RDF.type, DCAT.DataService)), key=str)]
+
     # --- a distribution --------------------------------------------------------------
 
     def distribution(self, node) -> dict[str, Any]:

@@ -569,3 +569,49 @@ def test_a_services_pages_offer_no_distributions(app, world, lang, word):
     # a dataset's edit page still has them
     page = _page(app.get(f"{prefix}/dataset/edit/{world['dataset']['name']}", headers=headers))
     assert page.select("a[href*='/resource']") and word in page.select_one("#content").get_text(" ", strip=True).lower()
+
+
+FOREIGN = """
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+
+<https://example.org/catalog> a dcat:Catalog ; dcat:service <https://example.org/api/buses> ;
+    dcat:dataset <https://example.org/dataset/buses> .
+<https://example.org/api/buses> a dcat:DataService ;
+    dcterms:title "Bussar API"@sv, "Bus API"@en ;
+    dcat:endpointURL <https://api.example.org/buses> ;
+    dcat:endpointDescription <https://api.example.org/buses/openapi.yaml> ;
+    dcat:keyword "buss"@sv, "kollektivtrafik"@sv ;
+    dcat:servesDataset <https://example.org/dataset/buses> ;
+    dcterms:license <http://creativecommons.org/licenses/by/4.0/> ;
+    dcterms:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
+    dcat:contactPoint <https://example.org/contact> .
+<https://example.org/contact> a vcard:Organization ; vcard:fn "Trafik" ; vcard:hasEmail <mailto:trafik@example.org> .
+<https://example.org/dataset/buses> a dcat:Dataset ; dcterms:title "Bussar"@sv ;
+    dcat:distribution <https://example.org/dataset/buses/gtfs> .
+<https://example.org/dataset/buses/gtfs> a dcat:Distribution ; dcat:accessURL <https://api.example.org/buses/gtfs> ;
+    dcat:accessService <https://example.org/api/buses> .
+"""
+
+
+def test_another_catalogues_service_is_parsed_with_its_links_as_uris(app, world):
+    graph = Graph().parse(data=FOREIGN, format="turtle")
+    parser = Parser(graph)
+    [(ref, service)] = parser.services()
+    assert ref == URIRef("https://example.org/api/buses")
+    assert service == {
+        "type": "dataservice",
+        "title_translated": {"sv": "Bussar API", "en": "Bus API"},
+        "endpoint_url": "https://api.example.org/buses",
+        "endpoint_description": ["https://api.example.org/buses/openapi.yaml"],
+        "tags_translated": {"sv": ["buss", "kollektivtrafik"]},
+        "license_id": "CC-BY-4.0",
+        "access_rights": PUBLIC,
+        "contact": [{"name": "Trafik", "email": "trafik@example.org", "kind": "Organization"}],
+        # another catalogue's dataset: its URI, for the importer to map
+        "serves_dataset": ["https://example.org/dataset/buses"],
+    }
+    distribution = parser.distribution(URIRef("https://example.org/dataset/buses/gtfs"))
+    assert distribution["access_service"] == "https://example.org/api/buses"
