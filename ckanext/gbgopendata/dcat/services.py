@@ -192,8 +192,10 @@ def members_from_database(connection: Any, rows: Iterable[tuple[str, str, str]])
                 package.c.id.in_(service_ids))
         else:  # CKAN 2.11: package_extra rows
             extra = model.package_extra_table
-            query = sa.select(extra.c.package_id, extra.c.value).where(
-                extra.c.package_id.in_(service_ids), extra.c.key == "serves_dataset", extra.c.state == "active")
+            clauses = [extra.c.package_id.in_(service_ids), extra.c.key == "serves_dataset"]
+            if "state" in extra.c:
+                clauses.append(extra.c.state == "active")
+            query = sa.select(extra.c.package_id, extra.c.value).where(*clauses)
         for package_id, value in connection.execute(query):
             serves[package_id] = _list(value)
         resource = model.resource_table
