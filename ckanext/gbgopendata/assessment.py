@@ -19,6 +19,7 @@ already parsed:
 - `license_id`; `title`, `notes` (text); `title_translated`,
   `notes_translated` ({lang: text});
 - `contact`: a list of mappings (`email` …);
+- `endpoint_url` (a data service's, rule.is_data_service; None otherwise);
 - `resources`: mappings with `id`, `url`, `format`, `name`,
   `name_translated` ({lang: text}) and the distribution's own `license`.
 
@@ -130,6 +131,7 @@ def shape(dataset: Mapping[str, Any]) -> dict[str, Any]:
         "license_id": dataset.get("license_id") or None,
         "title": dataset.get("title"),
         "notes": dataset.get("notes"),
+        "endpoint_url": dataset.get("endpoint_url") or None,
     }
     for name in classification.LEVEL_FIELDS:
         result[name] = classification.classification_of(dataset)[name]
@@ -168,6 +170,8 @@ def automatic_missing(check: str, dataset: Mapping[str, Any], facts: Facts, orga
     if check in _ITEMS_THAT_ARE_CONDITIONS:
         return _missing(_ITEMS_THAT_ARE_CONDITIONS[check](dataset, facts))
     if check == automatic.QUALITY_CHECK:
+        if not rule.scored_by_mqa(dataset):
+            return []
         return automatic.quality_check(facts.quality, facts.rules.quality_min_rating)
     found = automatic.CHECKS[check](dataset, facts.organization if organization is None else organization)
     return rule.applicable_missing(dataset, found)

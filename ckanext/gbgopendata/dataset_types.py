@@ -7,6 +7,10 @@ from __future__ import annotations
 RULE_VALIDATOR = "gbgopendata_publication_rule"
 # CKAN's type for a dataset that names none.
 DEFAULT_TYPE = "dataset"
+# DCAT-AP-SE's dcat:DataService (schemas/dataservice.yaml): a service has an
+# endpoint and no distributions of its own.
+SERVICE_TYPE = "dataservice"
+
 # A dataset series (dcat:DatasetSeries, schemas/dataset_series.yaml): no
 # distributions of its own, at most MAX_SERIES_MEMBERS datasets name it in
 # `in_series` (DIGG's recommendation for DCAT-AP-SE), never in a series.

@@ -325,12 +325,68 @@ def _series_texts(purpose: str) -> str | None:
     return text() if text else None
 
 
+def gbgopendata_access_service_choices(field: dict, current: Any = None) -> list[dict[str, Any]]:
+    """The resource form's data services: those of the dataset's
+    organisation the caller may see (the form's dataset from the URL), and
+    the one the distribution names now, if the caller may see it."""
+    from ckanext.gbgopendata.logic import services
+
+    import flask
+
+    view_args = (flask.request.view_args or {}) if flask.has_request_context() else {}
+    choices = services.service_choices(view_args.get("id"))
+    if isinstance(current, str) and current and current not in {choice["value"] for choice in choices}:
+        choices += [{"value": named["id"], "label": named["title_translated"] or named["title"]}
+                    for named in services.packages_named([current])]
+    return choices
+
+
+def gbgopendata_services_serving(package: dict) -> list[dict[str, Any]]:
+    """The data services serving the dataset that the caller may see."""
+    from ckanext.gbgopendata.logic import services
+
+    return services.services_serving((package or {}).get("id") or "")
+
+
+def gbgopendata_packages_named(value: Any) -> list[dict[str, Any]]:
+    """The packages of these ids (a JSON list or one id) the caller may see."""
+    from ckanext.gbgopendata.logic import services
+
+    ids = value if isinstance(value, list) else gbgopendata_as_list(value)
+    return services.packages_named([i for i in ids if isinstance(i, str)])
+
+
+# CKAN's words for a type of dataset, for the data services (CKAN would say
+# "Dataservice", in English only).
+_SERVICE_WORDS = {
+    "add link": "Add data service",
+    "breadcrumb": "Data services",
+    "content tab": "Data services",
+    "create label": "Create data service",
+    "create title": "Create data service",
+    "edit label": "Edit data service",
+    "facet label": "Data services",
+    "main nav": "Data services",
+    "page title": "Data services",
+    "save label": "Save the data service",
+    "search placeholder": "Search data services...",
+    "update label": "Update data service",
+    "view label": "View data service",
+    "no any objects": "No data services found",
+}
+
+
 @toolkit.chained_helper
 def humanize_entity_type(next_helper: Callable[..., Any], entity_type: str, object_type: str, purpose: str) -> Any:
-    """The dataset series' names in the visitor's language (CKAN's would be
-    "Create Dataset_series" in English words on a Swedish page)."""
-    if entity_type == "package" and object_type == "dataset_series":
+    """The dataset series' and data services' names in the visitor's
+    language (CKAN would say "Create Dataset_series", "Dataservice", in
+    English words on a Swedish page)."""
+    from ckanext.gbgopendata import dataset_types
+
+    if entity_type == "package" and object_type == dataset_types.SERIES_TYPE:
         return _series_texts(purpose) or toolkit._("Dataset series")
+    if entity_type == "package" and object_type == dataset_types.SERVICE_TYPE:
+        return toolkit._(_SERVICE_WORDS.get(purpose, "Data service"))
     return next_helper(entity_type, object_type, purpose)
 
 
@@ -355,6 +411,9 @@ def all_helpers() -> dict[str, Callable[..., Any]]:
         "get_facet_items_dict": get_facet_items_dict,
         "get_translated": get_translated,
         "gbgopendata_dataset_url": gbgopendata_dataset_url,
+        "gbgopendata_access_service_choices": gbgopendata_access_service_choices,
+        "gbgopendata_services_serving": gbgopendata_services_serving,
+        "gbgopendata_packages_named": gbgopendata_packages_named,
         "gbgopendata_keyword_messages": gbgopendata_keyword_messages,
         "gbgopendata_error_summary": gbgopendata_error_summary,
         "gbgopendata_not_on_form": gbgopendata_not_on_form,

@@ -19,9 +19,11 @@ from ckanext.gbgopendata.logic import checklist as checklist_actions
 from ckanext.gbgopendata.logic import quality as quality_actions
 from ckanext.gbgopendata.logic import source_identity, validators  # noqa: F401 (register their validators)
 from ckanext.gbgopendata.logic import series  # noqa: F401 (registers gbgopendata_in_series)
+from ckanext.gbgopendata.logic import services  # noqa: F401 (registers the data services' validators)
 from ckanext.gbgopendata import classification_helpers, presentation, views
 from ckanext.gbgopendata.dcat import formats
 from ckanext.gbgopendata.dcat import series as dcat_series
+from ckanext.gbgopendata.dcat import services as dcat_services
 
 
 @toolkit.blanket.config_declarations
@@ -154,6 +156,10 @@ class GbgOpenDataPlugin(plugins.SingletonPlugin, DefaultTranslation):
         return middleware.install(app)
 
     # IDCATURIGenerator
+
+    def dataset_uri(self, dataset_dict, default_uri):
+        # a data service's URI (dcat/services.py), unless it has its own
+        return dcat_services.own_uri(dataset_dict, default_uri)
 
     def publisher_uri(self, dataset_dict, default_uri):
         return publishers.dataset_publisher_uri(dataset_dict) or default_uri

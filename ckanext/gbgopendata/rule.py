@@ -202,6 +202,40 @@ def series_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker]:
     ]
 
 
+# --- what a data service is held to instead of distributions ----------------------------
+
+
+def is_data_service(dataset: Mapping[str, Any]) -> bool:
+    """A dcat:DataService (dataset_types.SERVICE_TYPE): it is reached at its
+    endpoint and has no distributions, so the conditions on distributions
+    (at least one, each with an address and a format, an open format) do not
+    apply to it; `data_service_blockers` does instead. Every other condition
+    (type, classification, licence, checklist) is the same for both."""
+    return (dataset.get("type") or dataset_types.DEFAULT_TYPE) == dataset_types.SERVICE_TYPE
+
+
+def scored_by_mqa(dataset: Mapping[str, Any]) -> bool:
+    """Whether the metadata quality score (the MQA's, of a dataset and its
+    distributions) says anything of it: not of a data service, so the
+    checklist's quality item is met by a service whatever its score."""
+    return not is_data_service(dataset)
+
+
+def data_service_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker]:
+    """DCAT-AP-SE's mandatory properties of a data service besides title and
+    publisher: its endpoint URL (in place of a distribution's access URL)."""
+    endpoint = dataset.get("endpoint_url")
+    if isinstance(endpoint, str) and endpoint.strip():
+        return []
+    return [
+        PublicationBlocker(
+            code="service_endpoint_missing",
+            field="endpoint_url",
+            reason=N_("The data service has no endpoint URL."),
+        )
+    ]
+
+
 def applicable_missing(dataset: Mapping[str, Any], missing: list) -> list:
     """What of a checklist item's `missing` (automatic.Missing) a dataset of
     its type can be asked for: the one place the checklist is adapted by

@@ -20,8 +20,9 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, RDF
 
-from ckanext.dcat.utils import catalog_uri, dataset_uri
+from ckanext.dcat.utils import catalog_uri
 
+from ckanext.gbgopendata.dcat import services
 from ckanext.gbgopendata.dcat.profiles.dcat_ap_se import NAMESPACES, DcatApSeProfile
 
 FORMATS = {
@@ -47,7 +48,7 @@ class Assembler:
     def dataset_graph(self, dataset_dict: dict[str, Any]) -> tuple[URIRef, Graph]:
         graph = Graph()
         self.profile.g = graph
-        ref = URIRef(dataset_uri(dataset_dict))
+        ref = URIRef(services.package_uri(dataset_dict))  # a data service's or a dataset's
         self.profile.graph_from_dataset(dataset_dict, ref)
         return ref, graph
 

@@ -44,14 +44,14 @@ from ckan.plugins import toolkit
 from ckanext.gbgopendata import dataset_types, settings
 from ckanext.gbgopendata import model as gbg_model
 from ckanext.gbgopendata.classification import OPEN_CONFIDENTIALITY_LEVEL
-from ckanext.gbgopendata.dcat import catalogue
+from ckanext.gbgopendata.dcat import catalogue, services
 from ckanext.gbgopendata.dcat.agents import legal_entities
 
 log = logging.getLogger(__name__)
 
 # Raise when the profile's output changes: every fragment is rebuilt (in the
 # background; the old ones are served until then).
-PROFILE_VERSION = "2026-12-04.1"
+PROFILE_VERSION = "2026-12-07.1"
 FORMATS = ("xml", "ttl", "jsonld")
 # Stale members rebuilt within a request before the document is read; more
 # than this (a bulk change no job has caught up with) are left to a job.
@@ -105,10 +105,15 @@ class Fragment:
     uri: str
     texts: dict[str, str]
     nodes: tuple[Node, ...]
+    # What it links to (services.link_key): the links are written when the
+    # document is read, between its members, and a changed one changes the digest.
+    links: str = ""
 
     @property
     def digest(self) -> str:
         parts = [self.uri, *(self.texts[fmt] for fmt in FORMATS), *(node.key for node in self.nodes)]
+        if self.links:
+            parts.append("links:" + self.links)
         return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -166,6 +171,7 @@ def build(
         uri=str(ref),
         texts={fmt: writers[fmt].fragment(own) for fmt in FORMATS},
         nodes=tuple(nodes_of(shared, writers)),
+        links=services.link_key(dataset_dict),
     )
 
 
@@ -485,13 +491,14 @@ class Snapshot:
         # Sorted with the texts still TOASTed (the sort moves pointers, not
         # 85 MB); a text is read only as it is sent.
         members = (
-            sa.select(fragment_table.c.uri, fragment_table.c.nodes, fragment_table.c[fmt].label("text"))
+            sa.select(fragment_table.c.uri, fragment_table.c.nodes, fragment_table.c[fmt].label("text"),
+                      package.c.id, package.c.type)
             .select_from(package.join(fragment_table, fragment_table.c.package_id == package.c.id))
             .where(candidates(), fragment_table.c.meets_rule)
             .order_by(package.c.name)
             .subquery()
         )
-        query = sa.select(members.c.uri, members.c.nodes, members.c.text)
+        query = sa.select(members.c.uri, members.c.nodes, members.c.text, members.c.id, members.c.type)
         result = self.connection.execution_options(stream_results=True, yield_per=FETCH_SIZE).execute(query)
 
         def named_nodes(keys: list[str]) -> Iterator[tuple[str, str, str]]:
@@ -505,7 +512,8 @@ class Snapshot:
             for row in result:
                 yield tuple(row)
 
-        yield from assemble(fmt, result.partitions(FETCH_SIZE), named_nodes, self.state.issued, self.state.modified)
+        yield from assemble(fmt, result.partitions(FETCH_SIZE), named_nodes, self.state.issued, self.state.modified,
+                            lambda rows: services.members_from_database(self.connection, rows))
 
 
 def assemble(
@@ -514,18 +522,20 @@ def assemble(
     named_nodes: Any,
     issued: datetime.datetime | None,
     modified: datetime.datetime | None,
+    members_of: Any,
 ) -> Iterator[bytes]:
     """The document in UTF-8 from batches of members (uri, node keys,
-    fragment text), then the catalogue's description and the nodes the
-    members name (`named_nodes(keys)`: (subject, ntriples, text), ordered
-    by subject), each subject once."""
+    fragment text, package id, type), then the catalogue's description with
+    the links between members (`members_of(rows of (id, uri, type))`:
+    services.Member), and the nodes the members name (`named_nodes(keys)`:
+    (subject, ntriples, text), ordered by subject), each subject once."""
     from rdflib import URIRef
     from rdflib.namespace import DCAT
 
     writer = catalogue.WRITERS[fmt]()
     separator = writer.SEPARATOR
     node_keys: set[str] = set()
-    uris: list[str] = []
+    rows: list[tuple[str, str, str]] = []
     first = True
 
     def joined(texts: Iterable[str]) -> bytes:
@@ -542,8 +552,8 @@ def assemble(
     yield writer.header().encode("utf-8")
     for batch in batches:
         texts = []
-        for uri, nodes, text in batch:
-            uris.append(uri)
+        for uri, nodes, text, package_id, kind in batch:
+            rows.append((package_id, uri, kind))
             node_keys.update(nodes)
             texts.append(text)
         yield joined(texts)
@@ -554,7 +564,9 @@ def assemble(
     own, shared = catalogue.split(catalogue_ref, graph)
     # the links to the datasets written as triples, past rdflib's graph
     # (10,000 additions to it cost more than writing them)
-    own.extend((catalogue_ref, DCAT.dataset, URIRef(uri)) for uri in uris)
+    own.extend((catalogue_ref, DCAT.dataset, URIRef(uri)) for _, uri, kind in rows if kind != services.SERVICE_TYPE)
+    # dcat:service, dcat:servesDataset and dcat:accessService between members only
+    own.extend(services.links(catalogue_ref, members_of(rows)))
     yield joined([writer.fragment(own)])
     own_nodes = {}
     for node in nodes_of(shared, _writers()):
@@ -574,14 +586,17 @@ def assemble(
 def standalone(fmt: str, datasets: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     """A document of these datasets built in memory, none kept (for a
     dataset that is no dataset of the portal: tests, validation)."""
+    datasets = list(datasets)
     fragments = [build(dataset) for dataset in datasets]
     nodes = {node.key: node for fragment in fragments for node in fragment.nodes}
-    members = [(fragment.uri, [node.key for node in fragment.nodes], fragment.texts[fmt]) for fragment in fragments]
+    members = [(fragment.uri, [node.key for node in fragment.nodes], fragment.texts[fmt], dataset.get("id"),
+                dataset.get("type") or dataset_types.DEFAULT_TYPE) for fragment, dataset in zip(fragments, datasets)]
+    linked = [services.member_of(dataset, fragment.uri) for fragment, dataset in zip(fragments, datasets)]
 
     def named_nodes(keys: list[str]) -> list[tuple[str, str, str]]:
         return sorted((nodes[key].subject, nodes[key].ntriples, nodes[key].texts[fmt]) for key in keys)
 
-    yield from assemble(fmt, [members], named_nodes, None, None)
+    yield from assemble(fmt, [members], named_nodes, None, None, lambda rows: linked)
 
 
 def fragments_of_organization(organization_id: str) -> list[str]:

@@ -20,8 +20,7 @@ from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS
 
 from ckanext.gbgopendata import languages, licenses, publishers
-from ckanext.gbgopendata.dcat import formats
-from ckanext.gbgopendata.dcat import agents
+from ckanext.gbgopendata.dcat import agents, formats, services
 from ckanext.gbgopendata.dcat.agents import VCARD
 from ckanext.gbgopendata.vocabularies import normalise_uri
 
@@ -229,6 +228,14 @@ class Parser:
                 return organisation["id"]
         return candidates[0]["id"] if candidates else None
 
+    def service(self, ref) -> dict[str, Any]:
+        """A dcat:DataService as a `dataservice` dict (dcat/services.py)."""
+        return services.parse_service(self, ref)
+
+    def services(self) -> list[tuple[Any, dict[str, Any]]]:
+        """(node, dict) of every dcat:DataService of the graph, by URI."""
+        return [(ref, self.service(ref)) for ref in sorted(set(self.g.subjects(RDF.type, DCAT.DataService)), key=str)]
+
     # --- a distribution --------------------------------------------------------------
 
     def distribution(self, node) -> dict[str, Any]:
@@ -270,4 +277,7 @@ class Parser:
             values = self.uris(node, predicate)
             if values:
                 resource[key] = values
+        service = services.access_service(self, node)
+        if service:
+            resource["access_service"] = service
         return resource

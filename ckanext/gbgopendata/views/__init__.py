@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ckanext.gbgopendata.views import catalogue, organization, publication, quality, quality_admin
+from ckanext.gbgopendata.views import catalogue, organization, publication, quality, quality_admin, services
 
 
 def get_blueprints() -> list[Blueprint]:
     return [organization.blueprint, catalogue.blueprint, publication.blueprint, quality.blueprint,
-            quality_admin.blueprint]
+            quality_admin.blueprint, services.blueprint]

@@ -39,7 +39,7 @@ from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
 from ckanext.dcat.utils import resource_uri
 
 from ckanext.gbgopendata import languages, licenses, publishers
-from ckanext.gbgopendata.dcat import agents, formats, series
+from ckanext.gbgopendata.dcat import agents, formats, series, services
 from ckanext.gbgopendata.dcat.settings import CATALOGUE_LICENSE, catalogue_settings
 from ckanext.gbgopendata.vocabularies import get_vocabulary
 
@@ -163,6 +163,8 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         g = self.g
         self._bind()
+        if services.is_service(dataset_dict):  # a dcat:DataService (dcat/services.py)
+            return services.graph_from_service(self, dataset_dict, dataset_ref)
         ref = dataset_ref
         g.add((ref, RDF.type, DCAT.Dataset))
         self._texts(ref, DCTERMS.title, dataset_dict.get("title_translated") or dataset_dict.get("title"))
