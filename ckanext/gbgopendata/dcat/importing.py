@@ -32,7 +32,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 from ckan.plugins import toolkit
 
 from ckanext.gbgopendata import publishers
-from ckanext.gbgopendata.dcat import losses, series
+from ckanext.gbgopendata.dcat import losses, series, services
 from ckanext.gbgopendata.dcat.parsing import Parser
 from ckanext.gbgopendata.logic import source_identity
 
@@ -42,10 +42,11 @@ DATASET_FIELDS = (
     "conforms_to", "documentation", "hvd_category", "applicable_legislation", "access_rights", "frequency",
     "url", "version", "issued", "modified", "provenance", "temporal_start", "temporal_end",
     "spatial_coverage", "contact", "license_id", "in_series",
+    "endpoint_url", "endpoint_description", "serves_dataset",  # a data service's
 )
 RESOURCE_FIELDS = (
     "uri", "url", "download_url", "name_translated", "description_translated", "format", "license",
-    "availability", "status", "size", "hash", "conforms_to", "applicable_legislation",
+    "availability", "status", "size", "hash", "conforms_to", "applicable_legislation", "access_service",
 )
 # Without these the dataset is not stored at all.
 ESSENTIAL = {"title_translated", "owner_org", "name", "resources"}
@@ -266,23 +267,52 @@ def dataset_refs(graph: Graph) -> list:
     return sorted(set(graph.subjects(RDF.type, DCAT.Dataset)) - series_nodes, key=str)
 
 
-def _kept_series(graph: Graph, ref, data: dict[str, Any], planned: set[str]) -> list[str]:
-    """The dcat:inSeries of `ref` whose membership the stored dataset keeps:
-    the series `in_series` names, or (in a dry run) one this document brings."""
-    named = [str(o) for o in graph.objects(ref, DCAT.inSeries) if isinstance(o, URIRef)]
-    if data.get(series.FIELD):
-        return [uri for uri in named if series.resolve(uri) == data[series.FIELD]]
-    return [uri for uri in named if uri in planned]
+def service_refs(graph: Graph) -> list:
+    return sorted(set(graph.subjects(RDF.type, DCAT.DataService)), key=str)
 
 
-def plan(graph: Graph, mapping: dict[str, str], context: dict[str, Any], refs: list,
-         planned_series: set[str] = frozenset()) -> list[Outcome]:
-    """What to do with each node of `refs` (series first, then datasets:
-    a dataset's in_series resolves only to a series already stored)."""
+def _links(graph: Graph, ref, data: dict[str, Any], planned: set[str]) -> list[tuple[tuple, str]]:
+    """The source's links from `ref` to other packages (dcat:inSeries,
+    dcat:servesDataset, a distribution's dcat:accessService) that `data`
+    keeps: as the id of the package the URI names, or (in a dry run, before
+    anything is stored) as the URI of a node this document brings."""
+
+    def named(subject, predicate):
+        return [str(o) for o in graph.objects(subject, predicate) if isinstance(o, URIRef)]
+
+    def kept(uri: str, stored: Any, kind: str) -> bool:
+        values = stored if isinstance(stored, list) else [stored]
+        return (uri in planned and uri in values) or any(
+            value and value == (series.resolve(uri) if kind == "series" else services._id_from(uri, kind))
+            for value in values)
+
+    found = [losses.link((DCAT.inSeries,), uri) for uri in named(ref, DCAT.inSeries)
+             if kept(uri, data.get(series.FIELD), "series") or (uri in planned and not data.get(series.FIELD))]
+    found += [losses.link((DCAT.servesDataset,), uri) for uri in named(ref, DCAT.servesDataset)
+              if kept(uri, services._list(data.get("serves_dataset")), "dataset")]
+    by_uri = {r.get("uri"): r for r in data.get("resources") or [] if isinstance(r, dict) and r.get("uri")}
+    for node in graph.objects(ref, DCAT.distribution):
+        resource = by_uri.get(str(node)) if isinstance(node, URIRef) else None
+        for uri in named(node, DCAT.accessService):
+            if resource is not None and kept(uri, resource.get("access_service"), "dataservice"):
+                found.append(losses.link((DCAT.distribution, losses.node_value(DCAT.distribution, node),
+                                          DCAT.accessService), uri))
+    return found
+
+
+def _parse(parser: Parser, graph: Graph, ref) -> dict[str, Any]:
+    if (ref, RDF.type, DCAT.DataService) in graph:
+        return parser.service(ref)
+    return parser.dataset(ref)
+
+
+def plan(graph: Graph, mapping: dict[str, str], context: dict[str, Any], refs: list) -> list[Outcome]:
+    """What to do with each node of `refs` (a link to another package
+    resolves only to one already stored: `run` plans in that order)."""
     outcomes = []
     parser = Parser(graph)
     for ref in refs:
-        parsed = parser.dataset(ref)
+        parsed = _parse(parser, graph, ref)
         outcome = Outcome(CREATE, _title(parsed), parsed.get("identifier"), parsed.get("uri"), ref=ref)
         publisher, keys = _publisher_keys(graph, ref)
         organisation = next((mapping[key] for key in keys if key in mapping), None) or parsed.get("owner_org")
@@ -305,7 +335,6 @@ def plan(graph: Graph, mapping: dict[str, str], context: dict[str, Any], refs: l
         else:
             data = dict(parsed, private=True)
         outcome.data, outcome.parsed = data, parsed
-        outcome.not_kept = losses.not_kept(graph, ref, data, _kept_series(graph, ref, data, planned_series))
         outcomes.append(outcome)
     return outcomes
 
@@ -377,26 +406,43 @@ def not_kept_after_storing(graph: Graph, outcome: Outcome, context: dict[str, An
     """The report from what was stored (the schema's own forms), not from the plan."""
     if outcome.dataset_id and outcome.action in (CREATE, UPDATE, UNCHANGED):
         stored = toolkit.get_action("package_show")(dict(context), {"id": outcome.dataset_id})
-        outcome.not_kept = losses.not_kept(graph, outcome.ref, stored, _kept_series(graph, outcome.ref, stored, set()))
+        outcome.not_kept = losses.not_kept(graph, outcome.ref, stored, _links(graph, outcome.ref, stored, set()))
 
 
 def run(graph: Graph, mapping: dict[str, str], dry_run: bool,
         progress: Callable[[Iterable[Outcome]], Iterable[Outcome]] = lambda items: items) -> list[Outcome]:
+    """Series, then data services, then datasets, each stored before the
+    next is planned, so that a dataset's in_series and a distribution's
+    access_service name what is already here; then the services once more,
+    now that the datasets they serve are here too."""
     site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"]}
-    # Series first, stored before the datasets that name them are planned.
-    outcomes = plan(graph, mapping, context, series.series_refs(graph))
-    if not dry_run:
+    phases = [series.series_refs(graph), service_refs(graph), dataset_refs(graph)]
+    outcomes: list[Outcome] = []
+    for refs in phases:
+        planned = plan(graph, mapping, context, refs)
+        if not dry_run:
+            for outcome in progress(planned) if refs is phases[-1] else planned:
+                store(outcome, context)
+        outcomes += planned
+    if dry_run:
+        brought = {o.uri for o in outcomes if o.action != REFUSED and o.uri}
         for outcome in outcomes:
-            store(outcome, context)
-    planned = {o.uri for o in outcomes if o.action != REFUSED and o.uri}
-    datasets = plan(graph, mapping, context, dataset_refs(graph), planned)
-    if not dry_run:
-        for outcome in progress(datasets):
-            store(outcome, context)
-        for outcome in outcomes + datasets:
-            not_kept_after_storing(graph, outcome, context)
-    return outcomes + datasets
+            if outcome.data is not None:
+                outcome.not_kept = losses.not_kept(graph, outcome.ref, outcome.data,
+                                                   _links(graph, outcome.ref, outcome.data, brought))
+        return outcomes
+    services_first = {o.uri: o for o in outcomes if o.ref in set(phases[1])}
+    for again in plan(graph, mapping, context, phases[1]):
+        store(again, context)
+        first = services_first.get(again.uri)
+        if first is not None and again.action != REFUSED:
+            first.left_out = again.left_out  # what the first save left out for want of a dataset
+            if first.action == UNCHANGED and again.action == UPDATE:
+                first.action = UPDATE
+    for outcome in outcomes:
+        not_kept_after_storing(graph, outcome, context)
+    return outcomes
 
 
 # --- the report -------------------------------------------------------------------------

@@ -38,7 +38,8 @@ MINTED = {DCAT.contactPoint, DCTERMS.temporal, DCTERMS.provenance, SPDX.checksum
 # register; the creator is the owning organisation. Compared by presence.
 AGENTS = {DCTERMS.publisher, DCTERMS.creator}
 # Nodes of the dataset itself, kept under their own URI: followed.
-FOLLOWED = {DCAT.distribution, DCTERMS.spatial, DCAT.accessService}
+# (A distribution's data service is a package of its own, compared on its own.)
+FOLLOWED = {DCAT.distribution, DCTERMS.spatial}
 NUMERIC = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.long, XSD.int, XSD.double,
            XSD.float}
 MAX_DEPTH = 4
@@ -118,15 +119,27 @@ def describe(graph: Graph, path: tuple, value: str) -> str:
     return f"{steps}: {value}"
 
 
-def not_kept(source: Graph, ref, dataset_dict: dict[str, Any], series: Iterable[str] = ()) -> list[str]:
+def node_value(predicate, node) -> str:
+    """How a followed node under its own URI is named in a path."""
+    return _value(predicate, node)
+
+
+def link(path: tuple, uri: str) -> tuple[tuple, str]:
+    """A statement linking to another package by its URI."""
+    return path, current_uri(uri)
+
+
+def not_kept(source: Graph, ref, dataset_dict: dict[str, Any], links: Iterable[tuple[tuple, str]] = ()) -> list[str]:
     """What the source says of the dataset `ref` that the portal's
-    serialisation of `dataset_dict` does not, as readable lines. `series`:
-    the series URIs whose membership is kept though not served now (a
-    member names its series only while the series is open: dcat/series.py)."""
+    serialisation of `dataset_dict` does not, as readable lines. `links`:
+    the statements linking it to other packages that are kept though the
+    document writes them only between packages it holds (a series'
+    membership, a service's served datasets, a distribution's service:
+    dcat/series.py, dcat/services.py), made with `link`."""
     from ckanext.gbgopendata.dcat.catalogue import Assembler
 
     ours_ref, ours = Assembler().dataset_graph(dataset_dict)
     theirs = statements(source, ref)
-    kept = statements(ours, ours_ref) | {((DCAT.inSeries,), current_uri(uri)) for uri in series}
+    kept = statements(ours, ours_ref) | set(links)
     missing = sorted(theirs - kept, key=lambda item: (len(item[0]), [str(s) for s in item[0]], item[1]))
     return [describe(source, path, value) for path, value in missing]

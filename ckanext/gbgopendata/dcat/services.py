@@ -73,9 +73,16 @@ def own_uri(package_dict: dict[str, Any], default_uri: str) -> str | None:
 
 def _id_from(uri: str, kind: str) -> str:
     """A package id from one of this catalogue's URIs of `kind` (dataset,
-    dataservice); any other URI is kept as it is (a harvest source's)."""
+    dataservice) or from the source URI a package brought in keeps
+    (logic/source_identity.py); any other URI is kept as it is (a link to
+    something not brought in yet, which the link's validator refuses)."""
+    from ckanext.gbgopendata.logic import source_identity
+
     match = re.fullmatch(re.escape(catalog_uri().rstrip("/")) + f"/{kind}/([0-9a-f-]{{36}})", uri)
-    return match.group(1) if match else uri
+    if match:
+        return match.group(1)
+    found = source_identity.datasets_with("uri", uri)
+    return found[0] if found else uri
 
 
 # --- CKAN -> RDF ------------------------------------------------------------------------------
@@ -88,8 +95,9 @@ def graph_from_service(profile: Any, service_dict: dict[str, Any], ref: URIRef) 
     g.add((ref, RDF.type, DCAT.DataService))
     profile._texts(ref, DCTERMS.title, service_dict.get("title_translated") or service_dict.get("title"))
     profile._texts(ref, DCTERMS.description, service_dict.get("notes_translated") or service_dict.get("notes"))
-    if service_dict.get("id"):
-        g.add((ref, DCTERMS.identifier, Literal(service_dict["id"])))
+    identifier = service_dict.get("identifier") or service_dict.get("id")  # as a dataset's (the profile)
+    if identifier:
+        g.add((ref, DCTERMS.identifier, Literal(identifier)))
     if service_dict.get("endpoint_url"):
         agents.add_link(g, ref, DCAT.endpointURL, service_dict["endpoint_url"], RDFS.Resource)
     # DCAT-AP's range: rdfs:Resource, typed so that it validates as harvested
@@ -225,6 +233,11 @@ def parse_service(parser: Any, ref: Any) -> dict[str, Any]:
     and that are this catalogue's are named by id, others by URI."""
     g = parser.g
     data: dict[str, Any] = {"type": SERVICE_TYPE}
+    if isinstance(ref, URIRef):  # its identity in the source, as a dataset's (parsing.py)
+        data["uri"] = str(ref)
+    identifier = parser.value(ref, DCTERMS.identifier)
+    if identifier:
+        data["identifier"] = identifier
     for key, predicate in (("title_translated", DCTERMS.title), ("notes_translated", DCTERMS.description)):
         texts = parser.texts(ref, predicate)
         if texts:
@@ -248,9 +261,8 @@ def parse_service(parser: Any, ref: Any) -> dict[str, Any]:
     access_rights = parser.uri(ref, DCTERMS.accessRights)
     if access_rights:
         data["access_rights"] = access_rights
-    license_id = licenses.canonical_license_id(parser.value(ref, DCTERMS.license))
-    if license_id:
-        data["license_id"] = license_id
+    # No licence stays no licence, as for a dataset (never the portal's default).
+    data["license_id"] = licenses.canonical_license_id(parser.value(ref, DCTERMS.license)) or ""
     contacts = [parser.contact(node) for node in g.objects(ref, DCAT.contactPoint)]
     contacts = sorted((c for c in contacts if c), key=lambda c: (c.get("email", ""), c.get("name", "")))
     if contacts:

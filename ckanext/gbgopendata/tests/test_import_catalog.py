@@ -23,7 +23,7 @@ from ckanext.gbgopendata.tests.session_app import reconfigure
 
 DOCUMENT = Path(__file__).parent / "data" / "entryscape-catalog.ttl"
 STORE = "https://goteborg.entryscape.net/store/6/resource/"
-AIR, BATHING, PARKING, SERIES = STORE + "10", STORE + "20", STORE + "30", STORE + "40"
+AIR, BATHING, PARKING, SERIES, API = (STORE + n for n in ("10", "20", "30", "40", "50"))
 
 
 def rdf_json(graph: Graph) -> str:
@@ -108,18 +108,21 @@ def test_the_catalogue_comes_in_and_goes_out_with_nothing_lost(app, city, tmp_pa
     # The dry run: a table of what would happen, nothing stored.
     result = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert _actions(result.output) == ["skulle skapas"] * 4, result.output
+    assert _actions(result.output) == ["skulle skapas"] * 5, result.output
     assert "inte bevarat" not in result.output, result.output  # the series it brings counts as kept
     assert "b3c1a7e2-5f0d-4c1e-9a77-0c3e7d1f2a10" in result.output
     assert model.Session.query(model.Package).filter_by(type="dataset").count() == 0
 
     result = cli.invoke(ckan_command, ["gbgopendata", "import-catalog", str(path)])
     assert result.exit_code == 0, result.output
-    assert _actions(result.output) == ["skapad"] * 4, result.output
+    assert _actions(result.output) == ["skapad"] * 5, result.output
     assert "inte bevarat" not in result.output, result.output  # nothing the portal cannot hold
 
     air, bathing, parking, series = _stored(AIR), _stored(BATHING), _stored(PARKING), _stored(SERIES)
     assert series["type"] == "dataset_series" and air["in_series"] == series["id"] and series["private"]
+    api = _stored(API)
+    assert api["type"] == "dataservice" and api["serves_dataset"] == [air["id"]] and api["private"]
+    assert next(r for r in air["resources"] if r["url"].endswith("/api"))["access_service"] == api["id"]
     assert all(d["private"] for d in (air, bathing, parking))  # they arrive private
     assert air["owner_org"] == organization["id"]
     assert air["identifier"] == "b3c1a7e2-5f0d-4c1e-9a77-0c3e7d1f2a10"
@@ -131,11 +134,12 @@ def test_the_catalogue_comes_in_and_goes_out_with_nothing_lost(app, city, tmp_pa
     assert parking["license_id"] == ""  # none given, none invented
 
     # Published, /datasets/dcat says back everything the source said of them.
-    for dataset in (series, air, bathing):
+    for dataset in (series, api, air, bathing):
         _publish(dataset["id"], sysadmin)
     served = Graph().parse(data=app.get("/datasets/dcat?format=ttl").get_data(as_text=True), format="turtle")
     original = source()
-    for uri, cls in ((AIR, DCAT.Dataset), (BATHING, DCAT.Dataset), (SERIES, DCAT.DatasetSeries)):
+    for uri, cls in ((AIR, DCAT.Dataset), (BATHING, DCAT.Dataset), (SERIES, DCAT.DatasetSeries),
+                     (API, DCAT.DataService)):
         ref = URIRef(uri)
         assert (ref, RDF.type, cls) in served
         assert served.value(ref, DCTERMS.identifier) == original.value(ref, DCTERMS.identifier)
@@ -145,24 +149,24 @@ def test_the_catalogue_comes_in_and_goes_out_with_nothing_lost(app, city, tmp_pa
 
 def test_a_second_run_changes_nothing_and_a_third_updates_what_changed(city, tmp_path, cli):
     assert _import(cli, tmp_path).exit_code == 0
-    before = {uri: _stored(uri)["metadata_modified"] for uri in (AIR, BATHING, PARKING, SERIES)}
+    before = {uri: _stored(uri)["metadata_modified"] for uri in (AIR, BATHING, PARKING, SERIES, API)}
     resource_id = _stored(BATHING)["resources"][0]["id"]
 
     again = _import(cli, tmp_path)
     assert again.exit_code == 0, again.output
-    assert _actions(again.output) == ["oförändrad"] * 4, again.output
+    assert _actions(again.output) == ["oförändrad"] * 5, again.output
     assert {uri: _stored(uri)["metadata_modified"] for uri in before} == before
-    assert model.Session.query(model.Package).filter_by(state="active").count() == 4
+    assert model.Session.query(model.Package).filter_by(state="active").count() == 5
 
     changed = DOCUMENT.read_text("utf-8").replace('"Badplatser"@sv', '"Badplatser i Göteborg"@sv').replace(
         'dcat:keyword "bad"@sv', 'dcat:keyword "badplats"@sv').replace(
         "<https://data.goteborg.se/bad/badplatser.geojson> ;\n    dcat:downloadURL",
         "<https://data.goteborg.se/bad/v2.geojson> ;\n    dcat:downloadURL")
     dry = _import(cli, tmp_path, "--dry-run", text=changed)
-    assert sorted(_actions(dry.output)) == ["oförändrad"] * 3 + ["skulle uppdateras"], dry.output
+    assert sorted(_actions(dry.output)) == ["oförändrad"] * 4 + ["skulle uppdateras"], dry.output
     assert _stored(BATHING)["title_translated"]["sv"] == "Badplatser"
     third = _import(cli, tmp_path, text=changed)
-    assert sorted(_actions(third.output)) == ["oförändrad"] * 3 + ["uppdaterad"], third.output
+    assert sorted(_actions(third.output)) == ["oförändrad"] * 4 + ["uppdaterad"], third.output
     bathing = _stored(BATHING)
     assert bathing["title_translated"]["sv"] == "Badplatser i Göteborg"
     assert bathing["tags_translated"] == {"sv": ["badplats"]} and [t["name"] for t in bathing["tags"]] == ["badplats"]
@@ -192,10 +196,10 @@ def test_a_publisher_without_an_organisation_is_refused_until_mapped(city, tmp_p
     text = DOCUMENT.read_text("utf-8").replace('"212000-1355"', '"556362-6794"')  # Göteborg Energi: no organisation
     refused = _import(cli, tmp_path, text=text)
     assert refused.exit_code == 1
-    assert _actions(refused.output) == ["vägrad"] * 4 and "--organization-map" in refused.output, refused.output
+    assert _actions(refused.output) == ["vägrad"] * 5 and "--organization-map" in refused.output, refused.output
     assert model.Session.query(model.Package).filter_by(type="dataset").count() == 0
     mapped = _import(cli, tmp_path, "--organization-map", f"5563626794={organization['name']}", text=text)
-    assert mapped.exit_code == 0 and _actions(mapped.output) == ["skapad"] * 4, mapped.output
+    assert mapped.exit_code == 0 and _actions(mapped.output) == ["skapad"] * 5, mapped.output
 
 
 def test_what_the_schema_cannot_hold_is_left_out_and_said(city, tmp_path, cli):
