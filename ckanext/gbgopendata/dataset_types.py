@@ -7,6 +7,12 @@ from __future__ import annotations
 RULE_VALIDATOR = "gbgopendata_publication_rule"
 # CKAN's type for a dataset that names none.
 DEFAULT_TYPE = "dataset"
+# ckanext-harvest's harvest sources are packages of this type, with its own
+# schema (not scheming's, so not under the rule): no dataset of the
+# catalogue. Written by sysadmins only, always private, labelled for no one
+# (only sysadmins see them), never in the open catalogue (logic/save.py,
+# logic/visibility.py).
+HARVEST_SOURCE_TYPE = "harvest"
 
 
 def types_under_the_rule() -> list[str]:

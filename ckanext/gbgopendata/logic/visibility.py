@@ -26,7 +26,7 @@ from ckan import authz, model
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.plugins import plugin_loaded, toolkit
 
-from ckanext.gbgopendata import classification
+from ckanext.gbgopendata import classification, dataset_types
 from ckanext.gbgopendata.logic import facts, save
 
 # Context key: the request serves the open catalogue (DCAT endpoints).
@@ -91,7 +91,14 @@ class PermissionLabels(DefaultPermissionLabels):
         return list(current.labels[1])
 
 
+# The label of a harvest source: one no user has, so only sysadmins (who
+# read past labels) see sources, in search, package_show and every list.
+HARVEST_SOURCE_LABEL = "gbgopendata-harvest-source"
+
+
 def _labels(dataset_obj: model.Package, decided: Any) -> list[str]:
+    if dataset_obj.type == dataset_types.HARVEST_SOURCE_TYPE:
+        return [HARVEST_SOURCE_LABEL]
     labels = DefaultPermissionLabels.get_dataset_labels(_permission_labels, dataset_obj)
     if labels == ["public"]:
         unmet = decided.standing if decided is not None else facts.standing(dataset_obj)

@@ -1,0 +1,261 @@
+"""The portal's harvester: ckanext-dcat's DCAT RDF harvester (gather, fetch
+and import on ckanext-harvest's queues) reading every source through the
+`dcat_ap_se` profile, whatever `ckanext.dcat.rdf.profiles` says, and storing
+what it reads as any other write of the portal: through package_create and
+package_update, so the schema and the publication rule decide.
+
+What it adds to ckanext-dcat's harvester (harvest source type `dcat_ap_se`):
+
+- a harvested dataset arrives private, whatever the source says; an update
+  keeps the dataset's own `private` and classification (a dataset an admin
+  has classified and published stays so; the source carries neither);
+- its owner organisation is the one of the publisher's orgnr
+  (`parsing.Parser.organisation`), else the harvest source's; a dataset
+  with neither is reported as an error of its harvest object and not stored;
+- its address (`name`) is derived from its title and unique, as the form's
+  (`validators.name_from_title`, `_free_name`), and kept on update;
+- a dataset whose harvested content did not change since the last import is
+  not saved again (`not modified`, its metadata_modified unchanged);
+- the existing dataset of a harvested one is found by its harvest objects
+  (the guid is the source's URI, else dct:identifier), not by a `guid`
+  extra, which the schema does not hold.
+
+Its own messages are stored in both languages (the job page shows them to
+whoever reads it): `messages.render` in Swedish, then English.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from ckan import model
+from ckan import plugins as p
+from ckan.plugins import toolkit
+from rdflib import URIRef
+
+from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
+from ckanext.dcat.interfaces import IDCATRDFHarvester
+from ckanext.dcat.processors import RDFParser
+from ckanext.harvest.model import HarvestObject
+
+from ckanext.gbgopendata import classification, messages
+from ckanext.gbgopendata.messages import N_
+
+log = logging.getLogger(__name__)
+
+HARVESTER_NAME = "dcat_ap_se"
+PROFILES = ["dcat_ap_se"]
+# Keys of the harvested dict that are the harvester's, not fields of the
+# schema: dropped before the save (the schema refuses unknown fields).
+HARVEST_ONLY_KEYS = ("extras",)
+
+
+def both_languages(message: messages.Message) -> str:
+    """A message as the job page shows it: Swedish, then English."""
+    sv, en = messages.render(message, "sv"), messages.render(message, "en")
+    return sv if sv == en else f"{sv} / {en}"
+
+
+class _DcatApSeParser(RDFParser):
+    """The parsed graph read through the `dcat_ap_se` profile only; each
+    dataset with the keys ckanext-dcat's gather stage needs: a provisional
+    `name` (the address is given at import), `extras` (the guid) and the
+    source's URI as `uri` when the profile keeps none."""
+
+    def __init__(self, graph) -> None:
+        super().__init__(profiles=PROFILES)
+        self.g = graph
+
+    def datasets(self):
+        from ckanext.gbgopendata.logic.validators import name_from_title
+
+        for ref in self._datasets():
+            dataset: dict[str, Any] = {}
+            for profile_class in self._profiles:
+                profile_class(self.g, dataset_type=self.dataset_type,
+                              compatibility_mode=self.compatibility_mode).parse_dataset(dataset, ref)
+            if isinstance(ref, URIRef) and not dataset.get("uri"):
+                dataset["uri"] = str(ref)
+            title = dataset.get("title_translated") or {}
+            dataset["name"] = name_from_title(title.get("sv") or title.get("en") or str(ref))
+            dataset.setdefault("extras", [])
+            yield dataset
+
+
+def _schema_fields(dataset_type: str = "dataset") -> set[str]:
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    schema = scheming_get_dataset_schema(dataset_type) or {}
+    return {f["field_name"] for f in schema.get("dataset_fields") or []}
+
+
+def _site_context() -> dict[str, Any]:
+    site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
+class DcatApSeHarvester(DCATRDFHarvester):
+    p.implements(IDCATRDFHarvester, inherit=True)
+
+    def info(self) -> dict[str, str]:
+        return {
+            "name": HARVESTER_NAME,
+            "title": "DCAT-AP-SE",
+            "description": toolkit._(
+                "A DCAT-AP-SE catalogue (RDF/XML, Turtle, JSON-LD): datasets arrive private and are published "
+                "through the checklist"
+            ),
+        }
+
+    # --- gather: always the dcat_ap_se profile ------------------------------------------
+
+    def after_parsing(self, rdf_parser, harvest_job):
+        if harvest_job.source.type != HARVESTER_NAME or rdf_parser is None:
+            return rdf_parser, []
+        return _DcatApSeParser(rdf_parser.g), []
+
+    # --- import ------------------------------------------------------------------------
+
+    def _get_existing_dataset(self, guid):
+        """The active dataset last imported for this guid, read as the
+        site user (a harvested dataset is private)."""
+        row = (
+            model.Session.query(HarvestObject.package_id)
+            .join(model.Package, model.Package.id == HarvestObject.package_id)
+            .filter(HarvestObject.guid == guid)
+            .filter(model.Package.state == "active")
+            .filter(model.Package.type == "dataset")
+            .order_by(HarvestObject.import_finished.desc().nullslast())
+            .first()
+        )
+        if row is None:
+            return None
+        return toolkit.get_action("package_show")(_site_context(), {"id": row[0]})
+
+    def import_stage(self, harvest_object):
+        if harvest_object.source.type != HARVESTER_NAME:
+            return super().import_stage(harvest_object)
+        if self._get_object_extra(harvest_object, "status") == "delete" or harvest_object.content is None:
+            return super().import_stage(harvest_object)
+        try:
+            dataset = json.loads(harvest_object.content)
+        except ValueError:
+            return super().import_stage(harvest_object)
+        title = (dataset.get("title_translated") or {}).get("sv") or (dataset.get("title_translated") or {}).get(
+            "en") or harvest_object.guid
+        if not dataset.get("owner_org"):
+            self._save_object_error(
+                both_languages(N_(
+                    "{title}: not stored. Its publisher has no organisation number of an organisation of the "
+                    "portal, and the harvest source has no organisation",
+                    title=title,
+                )),
+                harvest_object, "Import",
+            )
+            return False
+        if self._unchanged(harvest_object, dataset):
+            return "unchanged"
+        return super().import_stage(harvest_object)
+
+    def _unchanged(self, harvest_object, dataset: dict) -> bool:
+        """The same content as the dataset's last import: the object becomes
+        the current one, and nothing is saved."""
+        previous = (
+            model.Session.query(HarvestObject)
+            .filter(HarvestObject.guid == harvest_object.guid)
+            .filter(HarvestObject.current == True)  # noqa: E712
+            .filter(HarvestObject.id != harvest_object.id)
+            .filter(HarvestObject.package_id.isnot(None))
+            .first()
+        )
+        if previous is None or previous.content is None:
+            return False
+        package = model.Package.get(previous.package_id)
+        if package is None or package.state != "active":
+            return False
+        try:
+            before = json.loads(previous.content)
+        except ValueError:
+            return False
+        for content in (before, dataset):
+            content.pop("name", None)
+        if before != dataset:
+            return False
+        previous.current = False
+        harvest_object.current = True
+        harvest_object.package_id = previous.package_id
+        model.Session.add(previous)
+        model.Session.add(harvest_object)
+        model.Session.commit()
+        return True
+
+    def modify_package_dict(self, package_dict, dcat_dict, harvest_object):
+        if harvest_object.source.type != HARVESTER_NAME:
+            return package_dict
+        fields = _schema_fields()
+        for key in HARVEST_ONLY_KEYS:
+            package_dict.pop(key, None)
+        for key in ("uri", "identifier"):
+            if key not in fields:
+                package_dict.pop(key, None)
+        package_dict["type"] = "dataset"
+        # Private whatever the source says; the classification is the city's.
+        package_dict["private"] = True
+        for name in classification.CLASSIFICATION_FIELDS:
+            package_dict.pop(name, None)
+        return package_dict
+
+    def before_create(self, harvest_object, dataset_dict, temp_dict):
+        from ckanext.gbgopendata.logic.validators import _free_name, name_from_title
+
+        title = dataset_dict.get("title_translated") or {}
+        dataset_dict["name"] = _free_name(
+            name_from_title(title.get("sv") or title.get("en") or ""), model.Session)
+
+    def before_update(self, harvest_object, dataset_dict, temp_dict):
+        # The dataset keeps its own `private` and classification: an update
+        # from the source never publishes nor unpublishes, nor declassifies.
+        existing = toolkit.get_action("package_show")(_site_context(), {"id": dataset_dict["id"]})
+        dataset_dict["private"] = existing.get("private", True)
+        for name in classification.LEVEL_FIELDS:
+            if existing.get(name) not in (None, ""):
+                dataset_dict[name] = existing[name]
+
+
+# --- harvest sources -------------------------------------------------------------------
+
+# A source config key: the source publishes datasets that are already open
+# data (set by a sysadmin only).
+TRUSTED_KEY = "trusted_open_data"
+
+
+def source_config(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def is_trusted(config: Any) -> bool:
+    return source_config(config).get(TRUSTED_KEY) is True
+
+
+def refuse_trust_unless_sysadmin(context: dict, data_dict: dict) -> None:
+    """A source marked trusted (`{"trusted_open_data": true}`) is written
+    only by a sysadmin: refused otherwise under `config`, in the request's
+    language."""
+    from ckan import authz
+
+    from ckanext.gbgopendata import languages
+
+    if is_trusted(data_dict.get("config")) and not authz.is_sysadmin(context.get("user")):
+        raise toolkit.ValidationError({"config": [messages.render(N_(
+            "Only a sysadmin may mark a harvest source as a trusted source of open data ({key})",
+            key=TRUSTED_KEY,
+        ), languages.request_language())]})
