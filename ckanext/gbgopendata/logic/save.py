@@ -138,12 +138,14 @@ def _refuse_unknown_type(dataset_type: Any) -> None:
 def _harvest_source(context: dict, data_dict: dict) -> None:
     """A harvest source (ckanext-harvest's package type): a trusted one only
     by a sysadmin (a ValidationError naming `config`), any only by a
-    sysadmin, and always private. Changes `data_dict` in place."""
+    sysadmin (for anyone else `harvest` is no type of the catalogue), and
+    always private. Changes `data_dict` in place."""
     from ckanext.gbgopendata.dcat import harvester
 
     harvester.refuse_trust_unless_sysadmin(context, data_dict)
     if not authz.is_sysadmin(context.get("user")):
-        raise toolkit.NotAuthorized(toolkit._("Only sysadmins may create or change harvest sources"))
+        # For everyone else no type of the catalogue.
+        _refuse_unknown_type(dataset_types.HARVEST_SOURCE_TYPE)
     data_dict["private"] = True
 
 
