@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from typing import Any
 
 from ckan import model
@@ -83,6 +84,42 @@ class _DcatApSeParser(RDFParser):
             yield dataset
 
 
+def readable_errors(error_dict: Any, lang: str, prefix: str = "") -> str:
+    """A ValidationError's error_dict as one line in `lang`: `field:
+    reason`, a distribution's by its number (`resources 2 url: …`). The
+    reasons were rendered where the save ran (a job: English msgids); each
+    that is a msgid without placeholders is given in `lang`."""
+    parts = []
+    if isinstance(error_dict, dict):
+        for field in sorted(error_dict, key=str):
+            if str(field).startswith("__"):
+                continue
+            parts.append(readable_errors(error_dict[field], lang, f"{prefix}{field} "))
+    elif isinstance(error_dict, list):
+        if all(isinstance(item, str) for item in error_dict):
+            return f"{prefix.strip()}: " + " ".join(_reason_in(item, lang) for item in error_dict) if error_dict else ""
+        for number, item in enumerate(error_dict, start=1):
+            if item:
+                parts.append(readable_errors(item, lang, f"{prefix}{number} "))
+    else:
+        return f"{prefix.strip()}: {_reason_in(str(error_dict), lang)}"
+    return "; ".join(part for part in parts if part)
+
+
+def _reason_in(text: str, lang: str) -> str:
+    if "{" in text or "}" in text:
+        return text
+    return messages.render(messages.Message(text), lang)
+
+
+def _title_of(harvest_object) -> str:
+    try:
+        title = json.loads(harvest_object.content or "{}").get("title_translated") or {}
+    except ValueError:
+        title = {}
+    return title.get("sv") or title.get("en") or harvest_object.guid or harvest_object.id
+
+
 def _schema_fields(dataset_type: str = "dataset") -> set[str]:
     from ckanext.scheming.helpers import scheming_get_dataset_schema
 
@@ -107,6 +144,22 @@ class DcatApSeHarvester(DCATRDFHarvester):
                 "through the checklist"
             ),
         }
+
+    def _save_object_error(self, message, obj, stage="Fetch", line=None):
+        """A harvest object's error as the job page lists it. ckanext-dcat
+        reports a refused save by CKAN's error summary ("Package
+        resource(s) invalid"); called while that ValidationError is handled,
+        the portal's own reasons are given instead, by field."""
+        from ckanext.harvest.model import HarvestObjectError
+
+        handled = sys.exc_info()[1]
+        if isinstance(handled, toolkit.ValidationError) and isinstance(handled.error_dict, dict):
+            dataset = _title_of(obj)
+            sv, en = (messages.render(N_("{title}: not stored, the portal refused it: {reasons}", title=dataset,
+                                         reasons=readable_errors(handled.error_dict, lang)), lang)
+                      for lang in ("sv", "en"))
+            message = f"{sv} / {en}"
+        return HarvestObjectError.create(message, obj, stage, line)
 
     # --- gather: always the dcat_ap_se profile ------------------------------------------
 
@@ -142,8 +195,7 @@ class DcatApSeHarvester(DCATRDFHarvester):
             dataset = json.loads(harvest_object.content)
         except ValueError:
             return super().import_stage(harvest_object)
-        title = (dataset.get("title_translated") or {}).get("sv") or (dataset.get("title_translated") or {}).get(
-            "en") or harvest_object.guid
+        title = _title_of(harvest_object)
         if not dataset.get("owner_org"):
             self._save_object_error(
                 both_languages(N_(

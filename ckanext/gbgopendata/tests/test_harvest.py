@@ -201,3 +201,85 @@ def test_a_catalogue_harvested_twice_through_the_queues(city, catalogue, queues)
     assert datasets["https://example.org/dataset/3"]["metadata_modified"] == third_modified
     gone = model.Package.get("laddstolpar")
     assert gone is not None and gone.state == "deleted"
+
+
+def test_a_harvested_dataset_stays_private_while_unclassified(city, catalogue, queues):
+    organization, own, sysadmin = city
+    source = _source(sysadmin, catalogue.url, own["id"])
+    _run(queues, sysadmin, source)
+    dataset = _harvested(source)["https://example.org/dataset/1"]
+    with pytest.raises(toolkit.ValidationError) as refused:
+        helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=dataset["id"], private=False)
+    assert "confidentiality_level" in refused.value.error_dict
+    assert model.Package.get(dataset["id"]).private is True
+
+
+def test_a_dataset_the_portal_refuses_is_listed_with_its_reason(city, catalogue, queues):
+    organization, own, sysadmin = city
+    catalogue.document = _document(
+        _dataset(1, "Parkeringsplatser", "https://example.org/parkering.csv"),
+        _dataset(2, "Laddstolpar", "not a URL"),
+    )
+    source = _source(sysadmin, catalogue.url, own["id"])
+    job = _run(queues, sysadmin, source)
+    assert job["stats"]["added"] == 1 and job["stats"]["errored"] == 1
+    report = helpers.call_action("harvest_job_report", {"user": sysadmin["name"]}, id=job["id"])
+    errors = [error["message"] for errors in report["object_errors"].values() for error in errors["errors"]]
+    assert len(errors) == 1
+    # By field and in both languages, not CKAN's "Package resource(s) invalid".
+    assert errors[0].startswith("Laddstolpar: inte sparad, portalen avvisade den: resources 1 url: Måste vara ")
+    assert " / Laddstolpar: not stored, the portal refused it: resources 1 url: Must be " in errors[0]
+
+
+# --- harvest sources: sysadmins only, never in the catalogue ----------------------------------
+
+
+def test_only_a_sysadmin_writes_harvest_sources_and_marks_one_trusted(city, catalogue):
+    organization, own, sysadmin = city
+    admin = organization_member(own, "admin")
+    before = model.Session.query(model.Package).count()
+    with pytest.raises(toolkit.ValidationError) as refused:
+        _source(admin, catalogue.url, own["id"], config='{"trusted_open_data": true}')
+    assert refused.value.error_dict["config"] == [
+        "Bara en systemadministratör får markera en skördningskälla som en betrodd källa till öppna data "
+        "(trusted_open_data)"]
+    with pytest.raises(toolkit.ValidationError) as refused:
+        _source(admin, catalogue.url, own["id"])
+    assert "harvest" in refused.value.error_dict["type"][0]
+    assert model.Session.query(model.Package).count() == before
+    trusted = _source(sysadmin, catalogue.url, own["id"], config='{"trusted_open_data": true}')
+    assert model.Package.get(trusted["id"]).private is True
+    with pytest.raises(toolkit.ValidationError):
+        helpers.call_action("harvest_source_patch", {"user": admin["name"]}, id=trusted["id"], title="Annan")
+
+
+def test_a_harvest_source_is_seen_by_sysadmins_only(app, city, catalogue):
+    from ckan.lib.search import rebuild
+
+    organization, own, sysadmin = city
+    source = _source(sysadmin, catalogue.url, own["id"])
+    # Even stored public (past the actions, as before the harvester), a source
+    # is labelled for no one.
+    model.Package.get(source["id"]).private = False
+    model.repo.commit()
+    rebuild(source["id"])
+    admin = organization_member(own, "admin")
+    sysadmin_headers = {"Authorization": factories.SysadminWithToken()["token"]}
+    # The action API offers none of ckanext-harvest's actions.
+    response = app.post("/api/3/action/harvest_source_list", json={}, headers=sysadmin_headers, expect_errors=True)
+    assert response.status_code == 400
+    for headers in ({}, {"Authorization": admin["token"]}):
+        response = app.post("/api/3/action/package_show", json={"id": source["id"]}, headers=headers,
+                            expect_errors=True)
+        assert response.status_code == 404
+        for query in ({"q": "*:*", "include_private": True}, {"fq": "dataset_type:harvest"}):
+            found = app.post("/api/3/action/package_search", json=query, headers=headers).json["result"]
+            assert found["count"] == 0
+        for path in ("/harvest", f"/harvest/{source['name']}", f"/harvest/{source['name']}/job",
+                     f"/dataset/{source['name']}"):
+            assert app.get(path, headers=headers, expect_errors=True).status_code == 404
+    for query in ("", "?format=ttl"):
+        served = app.get("/datasets/dcat" + query).get_data(as_text=True)
+        assert source["id"] not in served and catalogue.url not in served and "Stadens katalog" not in served
+    assert app.get("/harvest", headers=sysadmin_headers).status_code == 200
+    assert "Stadens katalog" in app.get(f"/harvest/{source['name']}", headers=sysadmin_headers).get_data(as_text=True)
