@@ -247,9 +247,34 @@ def without_relationships(dataset: Any) -> Any:
 
 
 def present_dataset(context: dict, dataset: Any, cache: dict | None = None) -> Any:
+    dataset = without_harvest_extras(dataset)
     if not isinstance(dataset, dict) or shows_internal_fields(context, dataset, cache):
         return dataset
     return strip_internal_fields(dataset)
+
+
+# What ckanext-harvest adds to a harvested dataset's indexed dict (its
+# before_dataset_index) as `extras`, which the dataset's schema does not
+# have: not shown, so that a dataset read can be written back as it is read
+# (the schema refuses unknown fields) and no hidden source is named.
+HARVEST_EXTRAS = ("harvest_object_id", "harvest_source_id", "harvest_source_title")
+
+
+def without_harvest_extras(dataset: Any) -> Any:
+    if not isinstance(dataset, dict) or dataset.get("type") == dataset_types.HARVEST_SOURCE_TYPE:
+        return dataset
+    extras = dataset.get("extras")
+    if not isinstance(extras, list):
+        return dataset
+    kept = [extra for extra in extras if not (isinstance(extra, dict) and extra.get("key") in HARVEST_EXTRAS)]
+    if len(kept) == len(extras):
+        return dataset
+    dataset = dict(dataset)
+    if kept:
+        dataset["extras"] = kept
+    else:
+        dataset.pop("extras")
+    return dataset
 
 
 def present_datasets(context: dict, datasets: list) -> list:

@@ -210,8 +210,18 @@ def test_a_harvested_dataset_stays_private_while_unclassified(city, catalogue, q
     dataset = _harvested(source)["https://example.org/dataset/1"]
     with pytest.raises(toolkit.ValidationError) as refused:
         helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=dataset["id"], private=False)
-    assert "confidentiality_level" in refused.value.error_dict
+    assert "confidentiality_level" in refused.value.error_dict and "extras" not in refused.value.error_dict
     assert model.Package.get(dataset["id"]).private is True
+    # Edited in the portal as any dataset (ckanext-harvest's extras in the
+    # index are no fields of the dataset).
+    shown = helpers.call_action("package_show", {"user": sysadmin["name"]}, id=dataset["id"])
+    assert not shown.get("extras")
+    found = helpers.call_action("package_search", {"user": sysadmin["name"]}, q="*:*", include_private=True)
+    assert found["count"] == 3 and not [d for d in found["results"] if d.get("extras")]
+    helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=dataset["id"],
+                        notes_translated={"sv": "Ny beskrivning.", "en": "A new description."})
+    helpers.call_action("package_update", {"user": sysadmin["name"]}, **dict(shown, title_translated={
+        "sv": "Parkeringsplatser", "en": "Parking spaces"}))
 
 
 def test_a_dataset_the_portal_refuses_is_listed_with_its_reason(city, catalogue, queues):
