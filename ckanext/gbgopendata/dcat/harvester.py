@@ -311,3 +311,18 @@ def refuse_trust_unless_sysadmin(context: dict, data_dict: dict) -> None:
             "Only a sysadmin may mark a harvest source as a trusted source of open data ({key})",
             key=TRUSTED_KEY,
         ), languages.request_language())]})
+
+
+def with_source_status(context: dict, created: Any) -> Any:
+    """A new harvest source as package_create returns it, with its
+    `status`: CKAN 2.12's package_create shows the source before
+    ckanext-harvest's HarvestSource is flushed, so its after_dataset_show
+    finds none (and `ckan harvester source create` failed printing it)."""
+    from ckanext.gbgopendata import dataset_types
+
+    if not isinstance(created, dict) or created.get("type") != dataset_types.HARVEST_SOURCE_TYPE or created.get(
+            "status") is not None:
+        return created
+    model.Session.flush()
+    status = toolkit.get_action("harvest_source_show_status")(dict(context), {"id": created["id"]})
+    return dict(created, status=status)

@@ -293,3 +293,20 @@ def test_a_harvest_source_is_seen_by_sysadmins_only(app, city, catalogue):
         assert source["id"] not in served and catalogue.url not in served and "Stadens katalog" not in served
     assert app.get("/harvest", headers=sysadmin_headers).status_code == 200
     assert "Stadens katalog" in app.get(f"/harvest/{source['name']}", headers=sysadmin_headers).get_data(as_text=True)
+
+
+def test_the_command_line_as_the_readme_gives_it(city, catalogue, cli):
+    from ckan.cli.cli import ckan as ckan_command
+
+    organization, own, sysadmin = city
+    created = cli.invoke(ckan_command, ["harvester", "source", "create", "stadens-katalog", catalogue.url,
+                                        "dcat_ap_se", "Stadens katalog", "true", own["name"], "MANUAL"])
+    assert created.exit_code == 0, created.output
+    assert "Created new harvest source" in created.output
+    ran = cli.invoke(ckan_command, ["harvester", "run-test", "stadens-katalog"])
+    assert ran.exit_code == 0, ran.output
+    model.Session.remove()
+    source = {"id": model.Package.get("stadens-katalog").id}
+    datasets = _harvested(source)
+    assert len(datasets) == 3 and all(d["private"] for d in datasets.values())
+    assert model.Package.get("stadens-katalog").private is True
