@@ -310,3 +310,20 @@ def test_the_command_line_as_the_readme_gives_it(city, catalogue, cli):
     datasets = _harvested(source)
     assert len(datasets) == 3 and all(d["private"] for d in datasets.values())
     assert model.Package.get("stadens-katalog").private is True
+
+
+@pytest.mark.ckan_config("ckan.auth.create_unowned_dataset", True)
+def test_a_dataset_without_an_organisation_is_an_error_not_a_dataset(city, catalogue, queues):
+    organization, own, sysadmin = city
+    catalogue.document = _document(
+        _dataset(1, "Parkeringsplatser", "https://example.org/parkering.csv"),
+        _dataset(2, "Laddstolpar", "https://example.org/laddstolpar.csv", UNKNOWN_PUBLISHER),
+    )
+    source = _source(sysadmin, catalogue.url, None)  # a site where sources may have no organisation
+    job = _run(queues, sysadmin, source)
+    assert (job["stats"]["added"], job["stats"]["errored"]) == (1, 1)
+    assert [d["owner_org"] for d in _harvested(source).values()] == [organization["id"]]
+    report = helpers.call_action("harvest_job_report", {"user": sysadmin["name"]}, id=job["id"])
+    [error] = [error["message"] for errors in report["object_errors"].values() for error in errors["errors"]]
+    assert error.startswith("Laddstolpar: inte sparad. Dess utgivare har inget organisationsnummer")
+    assert " / Laddstolpar: not stored. Its publisher has no organisation number" in error
