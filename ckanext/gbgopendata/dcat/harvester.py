@@ -170,18 +170,24 @@ class DcatApSeHarvester(DCATRDFHarvester):
 
     # --- import ------------------------------------------------------------------------
 
+    # The source of the harvest object being imported (one at a time: a fetch
+    # consumer imports its objects one after the other).
+    _importing_source: str | None = None
+
     def _get_existing_dataset(self, guid):
-        """The active dataset last imported for this guid, read as the
-        site user (a harvested dataset is private)."""
-        row = (
+        """The active dataset this source last imported for this guid, read
+        as the site user (a harvested dataset is private). Another source's
+        dataset of the same URI is not this source's to update."""
+        query = (
             model.Session.query(HarvestObject.package_id)
             .join(model.Package, model.Package.id == HarvestObject.package_id)
             .filter(HarvestObject.guid == guid)
             .filter(model.Package.state == "active")
             .filter(model.Package.type == "dataset")
-            .order_by(HarvestObject.import_finished.desc().nullslast())
-            .first()
         )
+        if self._importing_source is not None:
+            query = query.filter(HarvestObject.harvest_source_id == self._importing_source)
+        row = query.order_by(HarvestObject.import_finished.desc().nullslast()).first()
         if row is None:
             return None
         return toolkit.get_action("package_show")(_site_context(), {"id": row[0]})
@@ -208,7 +214,11 @@ class DcatApSeHarvester(DCATRDFHarvester):
             return False
         if self._unchanged(harvest_object, dataset):
             return "unchanged"
-        return super().import_stage(harvest_object)
+        self._importing_source = harvest_object.harvest_source_id
+        try:
+            return super().import_stage(harvest_object)
+        finally:
+            self._importing_source = None
 
     def _unchanged(self, harvest_object, dataset: dict) -> bool:
         """The same content as the dataset's last import: the object becomes
@@ -216,6 +226,7 @@ class DcatApSeHarvester(DCATRDFHarvester):
         previous = (
             model.Session.query(HarvestObject)
             .filter(HarvestObject.guid == harvest_object.guid)
+            .filter(HarvestObject.harvest_source_id == harvest_object.harvest_source_id)
             .filter(HarvestObject.current == True)  # noqa: E712
             .filter(HarvestObject.id != harvest_object.id)
             .filter(HarvestObject.package_id.isnot(None))

@@ -702,7 +702,37 @@ def declarations() -> dict[str, Declaration]:
     """Built on first use: the schemas come from the loaded plugins."""
     if not _declared:
         _declared.update(_declarations())
+    _follow_harvest_auth_names(_declared)
     return _declared
+
+
+def _follow_harvest_auth_names(declared: dict[str, Declaration]) -> None:
+    """ckanext-harvest's loader fills one dict, shared by its get_actions
+    and get_auth_functions: when CKAN builds its auth registry first, the
+    auth functions' own names (auth_allow_anonymous_access …) are also
+    registered as actions. Those are declared, not offered, while they are."""
+    from ckan import plugins
+
+    if not plugins.plugin_loaded("harvest"):
+        return
+    for name in _harvest_auth_only_names():
+        try:
+            toolkit.get_action(name)
+        except KeyError:
+            if declared.get(name) is HARVEST_NOT_OFFERED:
+                del declared[name]
+        else:
+            declared.setdefault(name, HARVEST_NOT_OFFERED)
+
+
+_auth_only: list[str] = []
+
+
+def _harvest_auth_only_names() -> list[str]:
+    if not _auth_only:
+        actions = set(harvest_functions("ckanext.harvest.logic.action"))
+        _auth_only.extend(name for name in harvest_functions("ckanext.harvest.logic.auth") if name not in actions)
+    return _auth_only
 
 
 def is_declared(action: str) -> bool:
