@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Serves the portal: the web server and, beside it, CKAN's background jobs
 # worker (`ckan jobs worker`, RQ on the Redis of ckan.redis.url), which builds
-# what the portal enqueues (the kept DCAT fragments). Both stop together: when
-# either exits, or on Ctrl-C/TERM, the other is stopped too.
+# what the portal enqueues (the kept DCAT fragments), and ckanext-harvest's
+# gather and fetch consumers (`ckan harvester gather-consumer`,
+# `fetch-consumer`), which run harvest jobs. All stop together: when one
+# exits, or on Ctrl-C/TERM, the others are stopped too.
 #
 #   serve.sh dev  INI   `ckan run` (Flask's server, one process, for the demo)
 #   serve.sh prod INI   gunicorn with deploy/gunicorn.conf.py (WORKERS processes)
@@ -49,6 +51,15 @@ setsid "${CKAN[@]}" -c "$INI" jobs worker &
 pids+=($!)
 log "jobs worker: process $! (queue default, Redis of ckan.redis.url)"
 
+# ckanext-harvest's consumers: a job's gather stage, then each harvested
+# dataset's fetch and import (queues on the Redis of ckan.redis.url).
+setsid "${CKAN[@]}" -c "$INI" harvester gather-consumer &
+pids+=($!)
+log "harvest gather consumer: process $!"
+setsid "${CKAN[@]}" -c "$INI" harvester fetch-consumer &
+pids+=($!)
+log "harvest fetch consumer: process $!"
+
 if [ "$MODE" = dev ]; then
   setsid "${CKAN[@]}" -c "$INI" run --host "$HOST" --port "$PORT" --disable-reloader --disable-debugger &
 else
@@ -57,8 +68,8 @@ fi
 pids+=($!)
 log "web server ($MODE): process $! on http://$HOST:$PORT"
 
-# Whichever ends first ends the portal: a server without its worker would
-# leave the catalogue's jobs queued unseen.
+# Whichever ends first ends the portal: a server without its worker or its
+# harvest consumers would leave the catalogue's jobs and harvests queued unseen.
 status=0
 wait -n "${pids[@]}" || status=$?
 log "a process of the portal exited (status $status); stopping the others"

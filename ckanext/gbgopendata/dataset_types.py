@@ -22,6 +22,14 @@ def is_series(dataset) -> bool:
     return (dataset.get("type") or DEFAULT_TYPE) == SERIES_TYPE
 
 
+# ckanext-harvest's harvest sources are packages of this type, with its own
+# schema (not scheming's, so not under the rule): no dataset of the
+# catalogue. Written by sysadmins only, always private, labelled for no one
+# (only sysadmins see them), never in the open catalogue (logic/save.py,
+# logic/visibility.py).
+HARVEST_SOURCE_TYPE = "harvest"
+
+
 def types_under_the_rule() -> list[str]:
     from ckanext.scheming.helpers import scheming_dataset_schemas
 

@@ -157,8 +157,32 @@ def member_create(up_func, context, data_dict):
     return {"success": False, "msg": toolkit._("Only those who may edit a dataset may add it to an organisation or group")}
 
 
+def _sysadmins_only(name: str) -> Callable:
+    """ckanext-harvest's auth function `name`, for sysadmins only (who pass
+    every auth function): its own let anyone list the sources and read any
+    harvest object, a private dataset's harvested metadata included."""
+
+    @toolkit.chained_auth_function
+    def auth(next_auth, context, data_dict):
+        return {"success": False, "msg": toolkit._("Only sysadmins may use the harvester")}
+
+    auth.__name__ = name
+    return auth
+
+
+def harvest_auth_functions() -> dict[str, Callable]:
+    from ckan import plugins
+
+    from ckanext.gbgopendata.logic.request_guard import harvest_functions
+
+    if not plugins.plugin_loaded("harvest"):
+        return {}
+    return {name: _sysadmins_only(name) for name in harvest_functions("ckanext.harvest.logic.auth")}
+
+
 def get_auth_functions() -> dict[str, Callable]:
     return {
+        **harvest_auth_functions(),
         "gbgopendata_classification_show": gbgopendata_classification_show,
         "gbg_checklist_show": gbg_checklist_show,
         "gbg_checklist_update": gbg_checklist_update,

@@ -353,6 +353,12 @@ def not_found_page(kind: str = DATASET) -> Any:
     return toolkit.abort(404, toolkit._(PAGE_NOT_FOUND[kind]))
 
 
+# ckanext-harvest's pages (/harvest, its sources, jobs and harvest objects,
+# also /dataset/harvest_object/<id>, which shows a dataset's harvested
+# metadata): sysadmins only, anyone else is answered "not found".
+HARVEST_BLUEPRINTS = ("harvester", "harvest", "harvest_resource")
+
+
 def refuse_unknown_page() -> Any:
     """A before_request: a page naming an object the caller may not know of
     is CKAN's 404 page with the one "not found" of its kind, as for one that
@@ -360,10 +366,13 @@ def refuse_unknown_page() -> Any:
     no pages for (stored before the type check): CKAN's dataset pages link
     to `<type>.read`, which does not exist, and failed with a 500 (lists
     that hold it link to the dataset pages, helpers.gbgopendata_dataset_url).
-    One lookup per object the page names, none for other pages."""
+    One lookup per object the page names, none for other pages. The
+    harvester's pages are not found for anyone but a sysadmin."""
     import flask
 
     request = flask.request
+    if request.blueprint in HARVEST_BLUEPRINTS and not getattr(toolkit.current_user, "sysadmin", False):
+        return not_found_page(DATASET)
     view_args = request.view_args or {}
     arguments = _page_arguments(request.endpoint, view_args)
     if not arguments:

@@ -11,7 +11,7 @@ for PostgreSQL, a text asbool cannot read, an unknown format) used to fail
 deeper down with HTTP 500.
 
 Refused by default: an action not declared here is not offered through the
-API; a parameter its action does not declare is refused; a parameter given
+API (nor one declared as not offered: ckanext-harvest's, `HARVEST_NOT_OFFERED`); a parameter its action does not declare is refused; a parameter given
 more than once in a query string or a form (CKAN would turn it into a list)
 is refused unless its kind is a list. Write actions whose body is a whole
 object (a dataset, an organisation, a user …) declare the parameters CKAN
@@ -271,6 +271,43 @@ class Declaration:
     # Why the rest of the body is not declared here (who checks it), or None
     # where every parameter is declared.
     body: str | None = None
+    # False: registered, and called inside the portal (its pages, its CLI),
+    # but not offered through the action API (answered as undeclared).
+    offered: bool = True
+
+
+# ckanext-harvest's actions are the harvest pages' (/harvest, sysadmins) and
+# `ckan harvester`'s, which call them inside the portal with its own auth
+# functions; through the action API none is offered. Its loader registers
+# every public function of its action modules, also helpers that are no
+# actions (InactiveSource, send_mail, prepare_error_mail …): not offered either.
+HARVEST_NOT_OFFERED = Declaration(
+    {}, "not offered through the action API: ckanext-harvest's pages and CLI call it inside the portal", offered=False)
+
+
+def _harvest_declarations() -> dict[str, Declaration]:
+    from ckan import plugins
+
+    if not plugins.plugin_loaded("harvest"):
+        return {}
+    return {name: HARVEST_NOT_OFFERED for name in harvest_functions("ckanext.harvest.logic.action")}
+
+
+def harvest_functions(package: str) -> list[str]:
+    """The names ckanext-harvest's loader registers from `package` (its
+    actions or its auth functions): every public callable defined in its
+    get, create, update, patch and delete modules (as its plugin's
+    `_get_logic_functions`, whose shared default dict is not asked)."""
+    import importlib
+
+    names = []
+    for module_name in ("get", "create", "update", "patch", "delete"):
+        module = importlib.import_module(f"{package}.{module_name}")
+        names += [
+            key for key, value in vars(module).items()
+            if not key.startswith("_") and callable(value) and getattr(value, "__module__", None) == module.__name__
+        ]
+    return sorted(set(names))
 
 
 # CKAN's validators, most telling first: the kind of a schema's parameter.
@@ -644,8 +681,8 @@ def _declarations() -> dict[str, Declaration]:
         "job_show": ID,
     }
     return {
-        name: entry if isinstance(entry, Declaration) else Declaration(entry)
-        for name, entry in declared.items()
+        **_harvest_declarations(),
+        **{name: entry if isinstance(entry, Declaration) else Declaration(entry) for name, entry in declared.items()},
     }
 
 
@@ -665,11 +702,43 @@ def declarations() -> dict[str, Declaration]:
     """Built on first use: the schemas come from the loaded plugins."""
     if not _declared:
         _declared.update(_declarations())
+    _follow_harvest_auth_names(_declared)
     return _declared
 
 
+def _follow_harvest_auth_names(declared: dict[str, Declaration]) -> None:
+    """ckanext-harvest's loader fills one dict, shared by its get_actions
+    and get_auth_functions: when CKAN builds its auth registry first, the
+    auth functions' own names (auth_allow_anonymous_access …) are also
+    registered as actions. Those are declared, not offered, while they are."""
+    from ckan import plugins
+
+    if not plugins.plugin_loaded("harvest"):
+        return
+    for name in _harvest_auth_only_names():
+        try:
+            toolkit.get_action(name)
+        except KeyError:
+            if declared.get(name) is HARVEST_NOT_OFFERED:
+                del declared[name]
+        else:
+            declared.setdefault(name, HARVEST_NOT_OFFERED)
+
+
+_auth_only: list[str] = []
+
+
+def _harvest_auth_only_names() -> list[str]:
+    if not _auth_only:
+        actions = set(harvest_functions("ckanext.harvest.logic.action"))
+        _auth_only.extend(name for name in harvest_functions("ckanext.harvest.logic.auth") if name not in actions)
+    return _auth_only
+
+
 def is_declared(action: str) -> bool:
-    return action in declarations()
+    """Declared and offered through the action API."""
+    declaration = declarations().get(action)
+    return declaration is not None and declaration.offered
 
 
 # --- pages that hand query parameters to actions unchecked --------------------------------

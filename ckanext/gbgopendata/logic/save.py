@@ -20,10 +20,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from ckan import model
+from ckan import authz, model
 from ckan.plugins import toolkit
 
-from ckanext.gbgopendata import assessment, classification
+from ckanext.gbgopendata import assessment, classification, dataset_types
 from ckanext.gbgopendata.logic import facts
 
 RELATIONSHIP_FIELDS = ("relationships_as_subject", "relationships_as_object")
@@ -135,6 +135,20 @@ def _refuse_unknown_type(dataset_type: Any) -> None:
         )
 
 
+def _harvest_source(context: dict, data_dict: dict) -> None:
+    """A harvest source (ckanext-harvest's package type): a trusted one only
+    by a sysadmin (a ValidationError naming `config`), any only by a
+    sysadmin (for anyone else `harvest` is no type of the catalogue), and
+    always private. Changes `data_dict` in place."""
+    from ckanext.gbgopendata.dcat import harvester
+
+    harvester.refuse_trust_unless_sysadmin(context, data_dict)
+    if not authz.is_sysadmin(context.get("user")):
+        # For everyone else no type of the catalogue.
+        _refuse_unknown_type(dataset_types.HARVEST_SOURCE_TYPE)
+    data_dict["private"] = True
+
+
 def locked_package(id_or_name: str) -> model.Package | None:
     """The stored dataset, its row locked until this save commits or rolls
     back: a concurrent save of the same dataset waits, and then reads what
@@ -186,7 +200,9 @@ def prepare(context: dict, data_dict: dict, *, creating: bool) -> tuple[dict, Sa
             )
     stored = None
     if creating:
-        if "type" in data_dict:
+        if data_dict.get("type") == dataset_types.HARVEST_SOURCE_TYPE:
+            _harvest_source(context, data_dict)
+        elif "type" in data_dict:
             _refuse_unknown_type(data_dict["type"])
     else:
         pkg = locked_package(data_dict.get("id") or data_dict.get("name") or "")
@@ -195,7 +211,13 @@ def prepare(context: dict, data_dict: dict, *, creating: bool) -> tuple[dict, Sa
             # of the groups wants the stored dataset in the context.
             context["package"] = pkg
             toolkit.check_access("package_update", context, data_dict)
-            _refuse_unknown_type(data_dict["type"] if "type" in data_dict else pkg.type)
+            new_type = data_dict["type"] if "type" in data_dict else pkg.type
+            if dataset_types.HARVEST_SOURCE_TYPE in (pkg.type, new_type):
+                if new_type != pkg.type:
+                    _refuse_unknown_type(new_type if pkg.type == dataset_types.HARVEST_SOURCE_TYPE else pkg.type)
+                _harvest_source(context, data_dict)
+            else:
+                _refuse_unknown_type(new_type)
             stored = stored_dataset(pkg)
             if not version_given and original.get("id") == pkg.id:
                 seen_modified = original.get("metadata_modified")

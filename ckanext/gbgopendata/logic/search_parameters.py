@@ -66,13 +66,19 @@ MOST_START = 1_000_000
 _LOCAL_PARAMS = re.compile(r"\{\s*!")
 
 
+# ckanext-harvest's list of harvest sources (/harvest, sysadmins only) facets on these.
+HARVEST_SOURCE_FACETS = frozenset({"frequency", "source_type"})
+
+
 def facet_fields() -> frozenset[str]:
     """The catalogue's facets: CKAN's configured ones, the keyword field of
-    each language and the DCAT-AP-SE facets (search.py)."""
+    each language, the DCAT-AP-SE facets (search.py) and the harvest
+    sources' list's."""
     from ckanext.gbgopendata import presentation, search
 
     configured = toolkit.aslist(toolkit.config.get("search.facets"))
-    return frozenset(configured) | frozenset(presentation.TAG_FIELDS.values()) | frozenset(search.FACET_VOCABULARIES)
+    return (frozenset(configured) | frozenset(presentation.TAG_FIELDS.values()) | frozenset(search.FACET_VOCABULARIES)
+            | HARVEST_SOURCE_FACETS)
 
 
 def check(data_dict: dict) -> None:

@@ -26,7 +26,7 @@ from ckan import authz, model
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.plugins import plugin_loaded, toolkit
 
-from ckanext.gbgopendata import classification
+from ckanext.gbgopendata import classification, dataset_types
 from ckanext.gbgopendata.logic import facts, save
 
 # Context key: the request serves the open catalogue (DCAT endpoints).
@@ -91,7 +91,14 @@ class PermissionLabels(DefaultPermissionLabels):
         return list(current.labels[1])
 
 
+# The label of a harvest source: one no user has, so only sysadmins (who
+# read past labels) see sources, in search, package_show and every list.
+HARVEST_SOURCE_LABEL = "gbgopendata-harvest-source"
+
+
 def _labels(dataset_obj: model.Package, decided: Any) -> list[str]:
+    if dataset_obj.type == dataset_types.HARVEST_SOURCE_TYPE:
+        return [HARVEST_SOURCE_LABEL]
     labels = DefaultPermissionLabels.get_dataset_labels(_permission_labels, dataset_obj)
     if labels == ["public"]:
         unmet = decided.standing if decided is not None else facts.standing(dataset_obj)
@@ -240,9 +247,34 @@ def without_relationships(dataset: Any) -> Any:
 
 
 def present_dataset(context: dict, dataset: Any, cache: dict | None = None) -> Any:
+    dataset = without_harvest_extras(dataset)
     if not isinstance(dataset, dict) or shows_internal_fields(context, dataset, cache):
         return dataset
     return strip_internal_fields(dataset)
+
+
+# What ckanext-harvest adds to a harvested dataset's indexed dict (its
+# before_dataset_index) as `extras`, which the dataset's schema does not
+# have: not shown, so that a dataset read can be written back as it is read
+# (the schema refuses unknown fields) and no hidden source is named.
+HARVEST_EXTRAS = ("harvest_object_id", "harvest_source_id", "harvest_source_title")
+
+
+def without_harvest_extras(dataset: Any) -> Any:
+    if not isinstance(dataset, dict) or dataset.get("type") == dataset_types.HARVEST_SOURCE_TYPE:
+        return dataset
+    extras = dataset.get("extras")
+    if not isinstance(extras, list):
+        return dataset
+    kept = [extra for extra in extras if not (isinstance(extra, dict) and extra.get("key") in HARVEST_EXTRAS)]
+    if len(kept) == len(extras):
+        return dataset
+    dataset = dict(dataset)
+    if kept:
+        dataset["extras"] = kept
+    else:
+        dataset.pop("extras")
+    return dataset
 
 
 def present_datasets(context: dict, datasets: list) -> list:

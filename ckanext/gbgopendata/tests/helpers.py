@@ -14,9 +14,9 @@ OPEN_CLASSIFICATION = {"confidentiality_level": "0", "integrity_level": "1", "av
 
 
 def reset_database(reset_db, migrate_db_for) -> None:
-    """CKAN's reset_db, plus the tables of the activity plugin and of this
-    extension, whose own migrations CKAN's reset_db does not apply; and what
-    it does not empty: the link checks (no dataset's row: kept by URL) and
+    """CKAN's reset_db, plus the tables of the activity plugin, of
+    ckanext-harvest and of this extension, whose own migrations CKAN's
+    reset_db does not apply; and what it does not empty: the link checks (no dataset's row: kept by URL) and
     the link checks' per-host keys in Redis."""
     from ckan import model
     from ckan.lib import redis as ckan_redis
@@ -26,6 +26,7 @@ def reset_database(reset_db, migrate_db_for) -> None:
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("gbgopendata")
+    migrate_db_for("harvest")
     with model.meta.engine.begin() as connection:
         connection.execute(gbg_model.link_check.delete())
     redis = ckan_redis.connect_to_redis()

@@ -157,7 +157,8 @@ def world(_plugins_of_the_session, _app_of_the_session, reset_db, reset_index, m
                         organization_id=organization["id"])
     # A dataset of a type without the rule's schema, stored public with
     # level-0 extras past the action layer (as before types were checked).
-    other_type = model.Package(name=f"{token}-annan-typ", title=f"Annan typ {token}typ", type="harvest",
+    # (Not `harvest`: harvest sources are for sysadmins only, test_harvest.py.)
+    other_type = model.Package(name=f"{token}-annan-typ", title=f"Annan typ {token}typ", type="showcase",
                                private=False, owner_org=organization["id"], license_id="CC0-1.0")
     other_type.extras = dict(OPEN_CLASSIFICATION)
     other_type.resources_all.append(model.Resource(url=f"https://goteborg.se/{token}typ.csv", format="text/csv"))

@@ -67,6 +67,7 @@ NOT_NAMING_AN_EXISTING_DATASET = {
     "dcat_catalog_search": "the open catalogue",
     "scheming_dataset_schema_list": "schemas, not datasets",
     "scheming_dataset_schema_show": "a schema, not a dataset",
+    "harvest_objects_import": "ckanext-harvest's: not offered through the action API (request_guard), sysadmins only",
 }
 IDENTIFYING_PARAMETERS = ("id", "id2", "package_id", "resource_id", "view_id", "subject", "object", "match", "package")
 
