@@ -90,10 +90,13 @@ def rebuild_catalog() -> None:
               help="Which organisation a publisher's datasets go to: its orgnr (or publisher URI) and the "
                    "organisation's name, or a file of such lines or a JSON object. Repeatable. Without it, "
                    "the organisation carrying the publisher's orgnr.")
+@click.option("--default-organization", "default_organization", metavar="ORGANISATION",
+              help="The organisation of what the map and the orgnr give none (a publisher unknown here, or none).")
 @click.option("--syntax", type=click.Choice(["xml", "turtle", "json-ld", "nt", "rdf-json"]),
               help="The document's syntax (default: from the file suffix, the server's media type or the text).")
 @click.option("--dry-run", is_flag=True, help="Show what would be created, updated or refused, and store nothing.")
-def import_catalog(source: str, organization_map: tuple[str, ...], syntax: str | None, dry_run: bool) -> None:
+def import_catalog(source: str, organization_map: tuple[str, ...], default_organization: str | None,
+                   syntax: str | None, dry_run: bool) -> None:
     """Brings the datasets of a DCAT-AP-SE document (a file or a web address)
     into the portal, keeping each one's identifier and URI. New datasets
     arrive private and are published through the checklist. A second run
@@ -104,7 +107,7 @@ def import_catalog(source: str, organization_map: tuple[str, ...], syntax: str |
     with flask_app.test_request_context():
         try:
             graph = importing.read_document(source, syntax)
-            mapping = importing.organization_map(organization_map)
+            mapping = importing.with_default(importing.organization_map(organization_map), default_organization)
         except importing.DocumentError as error:
             click.secho(str(error), fg="red", err=True)
             raise SystemExit(2)

@@ -46,6 +46,7 @@ from ckanext.dcat.processors import RDFParser
 from ckanext.harvest.model import HarvestObject
 
 from ckanext.gbgopendata import classification, messages
+from ckanext.gbgopendata.logic import harvest_sources
 from ckanext.gbgopendata.messages import N_
 
 log = logging.getLogger(__name__)
@@ -378,6 +379,18 @@ class DcatApSeHarvester(DCATRDFHarvester):
         dataset_dict["name"] = _free_name(
             name_from_title(title.get("sv") or title.get("en") or ""), model.Session)
 
+    def after_create(self, harvest_object, dataset_dict, temp_dict):
+        """A new dataset of a trusted source is published as the open data
+        it already is (`publish_from_trusted_source`); what stops it stays
+        listed on the job page, and the dataset stays private."""
+        source = harvest_object.source
+        if source.type != HARVESTER_NAME or not harvest_sources.is_trusted(source.config):
+            return None
+        problem = publish_from_trusted_source(dataset_dict["id"], source)
+        if problem:
+            self._save_object_error(problem, harvest_object, "Import")
+        return None
+
     def before_update(self, harvest_object, dataset_dict, temp_dict):
         # The dataset keeps its own `private` and classification: an update
         # from the source never publishes nor unpublishes, nor declassifies.
@@ -388,54 +401,42 @@ class DcatApSeHarvester(DCATRDFHarvester):
                 dataset_dict[name] = existing[name]
 
 
-# --- harvest sources -------------------------------------------------------------------
-
-# A source config key: the source publishes datasets that are already open
-# data (set by a sysadmin only).
-TRUSTED_KEY = "trusted_open_data"
+# --- trusted sources ---------------------------------------------------------------------
 
 
-def source_config(value: Any) -> dict[str, Any]:
-    if isinstance(value, dict):
-        return value
-    if not isinstance(value, str) or not value.strip():
-        return {}
+def publish_from_trusted_source(dataset_id: str, source: Any) -> str | None:
+    """Publishes a dataset harvested from a trusted source as the sysadmin
+    who marked the source trusted (still a sysadmin): classified at
+    confidentiality 0 with the source's levels, every confirmed item of the
+    checklist confirmed with the source named in its comment (the history
+    records it), then published through the checklist's own step, so the
+    rule decides as for any publication. Returns why it stays private."""
+    from ckanext.gbgopendata import checklist
+    from ckanext.gbgopendata.logic import checklist as checklist_actions
+
+    config = harvest_sources.source_config(source.config)
+    user = model.User.get(config.get(harvest_sources.TRUSTED_BY_KEY) or "")
+    title = source.title or source.url
+    if user is None or not user.sysadmin or user.state != "active":
+        return both_languages(N_(
+            "Not published: the source {source} was marked trusted by someone who is no longer a sysadmin",
+            source=title))
+    context = {"user": user.name, "auth_user_obj": user}
+    levels = config.get(harvest_sources.LEVELS_KEY) or {}
+    comment = both_languages(N_("Harvested from the trusted source of open data {source} ({url}), marked trusted "
+                                "by {user}", source=title, url=source.url, user=user.display_name or user.name))
     try:
-        parsed = json.loads(value)
-    except ValueError:
-        return {}
-    return parsed if isinstance(parsed, dict) else {}
-
-
-def is_trusted(config: Any) -> bool:
-    return source_config(config).get(TRUSTED_KEY) is True
-
-
-def refuse_trust_unless_sysadmin(context: dict, data_dict: dict) -> None:
-    """A source marked trusted (`{"trusted_open_data": true}`) is written
-    only by a sysadmin: refused otherwise under `config`, in the request's
-    language."""
-    from ckan import authz
-
-    from ckanext.gbgopendata import languages
-
-    if is_trusted(data_dict.get("config")) and not authz.is_sysadmin(context.get("user")):
-        raise toolkit.ValidationError({"config": [messages.render(N_(
-            "Only a sysadmin may mark a harvest source as a trusted source of open data ({key})",
-            key=TRUSTED_KEY,
-        ), languages.request_language())]})
-
-
-def with_source_status(context: dict, created: Any) -> Any:
-    """A new harvest source as package_create returns it, with its
-    `status`: CKAN 2.12's package_create shows the source before
-    ckanext-harvest's HarvestSource is flushed, so its after_dataset_show
-    finds none (and `ckan harvester source create` failed printing it)."""
-    from ckanext.gbgopendata import dataset_types
-
-    if not isinstance(created, dict) or created.get("type") != dataset_types.HARVEST_SOURCE_TYPE or created.get(
-            "status") is not None:
-        return created
-    model.Session.flush()
-    status = toolkit.get_action("harvest_source_show_status")(dict(context), {"id": created["id"]})
-    return dict(created, status=status)
+        toolkit.get_action("package_patch")(dict(context), {
+            "id": dataset_id, "confidentiality_level": "0",
+            **{field: str(levels[field]) for field in harvest_sources.TRUSTED_LEVELS}})
+        items = [{"id": item.id, "confirmed": True, "comment": comment}
+                 for item in checklist.current().items if not item.automatic]
+        if items:
+            toolkit.get_action("gbg_checklist_update")(dict(context), {"id": dataset_id, "items": items})
+        checklist_actions.publish_package(model.Package.get(dataset_id), dict(context))
+    except toolkit.ValidationError as error:
+        model.Session.rollback()
+        return " / ".join(messages.render(N_("Not published from the trusted source: {reasons}",
+                                             reasons=readable_errors(error.error_dict, lang)), lang)
+                          for lang in ("sv", "en"))
+    return None

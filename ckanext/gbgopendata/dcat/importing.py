@@ -52,6 +52,8 @@ RESOURCE_FIELDS = (
 ESSENTIAL = {"title_translated", "owner_org", "name", "resources"}
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
+# The organisation map's key for what no other key maps (--default-organization).
+DEFAULT_ORGANISATION = "*"
 
 # rdflib's parser names by file suffix and media type; RDF/JSON is read here.
 RDF_JSON = "rdf-json"
@@ -181,6 +183,20 @@ def organization_map(entries: Iterable[str]) -> dict[str, str]:
             raise DocumentError(toolkit._("No organisation {name} in the portal").format(name=value))
         digits = re.sub(r"\D", "", key)
         mapping[digits if len(digits) == 10 and not key.startswith("http") else key] = organisation_id
+    return mapping
+
+
+def with_default(mapping: dict[str, str], organisation: str | None) -> dict[str, str]:
+    """The map with the organisation for a publisher it does not name (or none)."""
+    if not organisation:
+        return mapping
+    organisations = publishers.organizations()
+    by_name = {o.get("name"): o["id"] for o in organisations.values()}
+    organisation_id = organisation if organisation in organisations else by_name.get(organisation)
+    if organisation_id is None:
+        raise DocumentError(toolkit._("No organisation {name} in the portal").format(name=organisation))
+    mapping = dict(mapping)
+    mapping[DEFAULT_ORGANISATION] = organisation_id
     return mapping
 
 
@@ -315,11 +331,13 @@ def plan(graph: Graph, mapping: dict[str, str], context: dict[str, Any], refs: l
         parsed = _parse(parser, graph, ref)
         outcome = Outcome(CREATE, _title(parsed), parsed.get("identifier"), parsed.get("uri"), ref=ref)
         publisher, keys = _publisher_keys(graph, ref)
-        organisation = next((mapping[key] for key in keys if key in mapping), None) or parsed.get("owner_org")
+        organisation = next((mapping[key] for key in keys if key in mapping), None) or parsed.get(
+            "owner_org") or mapping.get(DEFAULT_ORGANISATION)
         if organisation is None:
             outcome.action = REFUSED
             outcome.reasons.append(
-                toolkit._("No organisation for its publisher {publisher}: give one with --organization-map").format(
+                toolkit._("No organisation for its publisher {publisher}: give one with --organization-map or "
+                          "--default-organization").format(
                     publisher=publisher or toolkit._("(none given)")))
             outcomes.append(outcome)
             continue

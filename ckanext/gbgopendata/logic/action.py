@@ -15,7 +15,7 @@ from ckan.lib import search
 from ckan.plugins import plugin_loaded, toolkit
 
 from ckanext.gbgopendata import assessment, languages, model as gbg_model
-from ckanext.gbgopendata.dcat import harvester
+from ckanext.gbgopendata.logic import harvest_sources
 from ckanext.gbgopendata.logic import events, facts, publication, save, search_parameters, validators, visibility
 
 # --- writes ---------------------------------------------------------------------------
@@ -29,7 +29,7 @@ def package_create(up_func, context, data_dict):
     data_dict, this_save = save.prepare(context, validators.without_derived_tags(data_dict), creating=True)
     with save.saving(this_save):
         result = up_func(context, data_dict)
-    return harvester.with_source_status(context, result)
+    return harvest_sources.with_source_status(context, result)
 
 
 @toolkit.chained_action

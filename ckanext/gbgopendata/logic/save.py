@@ -140,9 +140,9 @@ def _harvest_source(context: dict, data_dict: dict) -> None:
     by a sysadmin (a ValidationError naming `config`), any only by a
     sysadmin (for anyone else `harvest` is no type of the catalogue), and
     always private. Changes `data_dict` in place."""
-    from ckanext.gbgopendata.dcat import harvester
+    from ckanext.gbgopendata.logic import harvest_sources
 
-    harvester.refuse_trust_unless_sysadmin(context, data_dict)
+    harvest_sources.refuse_trust_unless_sysadmin(context, data_dict)
     if not authz.is_sysadmin(context.get("user")):
         # For everyone else no type of the catalogue.
         _refuse_unknown_type(dataset_types.HARVEST_SOURCE_TYPE)

@@ -339,6 +339,8 @@ def test_a_service_round_trips_through_the_document(app, served, fmt):
         "documentation", "hvd_category", "applicable_legislation", "access_rights", "license_id", "owner_org",
         "serves_dataset", "tags_translated")}
     expected["contact"] = [{key: value for key, value in contact.items() if value} for contact in stored["contact"]]
+    # its identity in this catalogue: the node's URI and its id as dct:identifier
+    expected.update(uri=str(_uri("dataservice", stored["id"])), identifier=stored["id"])
     assert parsed == expected
     # a distribution's dcat:accessService gives its access_service
     distributions = [parser.distribution(node) for node in graph.objects(
@@ -350,6 +352,8 @@ def test_a_parsed_service_is_stored_as_it_was(app, served):
     """The parsed dict is a dataservice the catalogue takes as it is."""
     graph = _document(app)
     parsed = Parser(graph).service(_uri("dataservice", served["service"]["id"]))
+    # Without the source identity, which is the import's to set and unique.
+    parsed.pop("uri"), parsed.pop("identifier")
     copy = helpers.call_action("package_create", context=dict(served["context"]), name="kopia",
                                **dict(parsed, **OPEN_CLASSIFICATION))
     assert copy["endpoint_url"] == ENDPOINT and copy["serves_dataset"] == [served["dataset"]["id"]]
@@ -603,6 +607,7 @@ def test_another_catalogues_service_is_parsed_with_its_links_as_uris(app, world)
     assert ref == URIRef("https://example.org/api/buses")
     assert service == {
         "type": "dataservice",
+        "uri": "https://example.org/api/buses",  # its identity in that catalogue
         "title_translated": {"sv": "Bussar API", "en": "Bus API"},
         "endpoint_url": "https://api.example.org/buses",
         "endpoint_description": ["https://api.example.org/buses/openapi.yaml"],

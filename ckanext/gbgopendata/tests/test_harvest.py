@@ -6,6 +6,7 @@ fetch consumers run in-process until their queues are empty (as
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 
 import pytest
@@ -58,6 +59,10 @@ SECOND = _document(
     _dataset(1, "Parkeringsplatser i centrum", "https://example.org/parkering-2.csv"),
     _dataset(3, "Cykelpumpar", "https://example.org/cykelpumpar.csv", UNKNOWN_PUBLISHER),
 )
+
+
+TRUSTED = ('{"trusted_open_data": true, "trusted_by": "someone-else",'
+           ' "classification": {"integrity_level": "1", "availability_level": "2"}}')
 
 
 class _Catalogue:
@@ -257,7 +262,10 @@ def test_only_a_sysadmin_writes_harvest_sources_and_marks_one_trusted(city, cata
         _source(admin, catalogue.url, own["id"])
     assert "harvest" in refused.value.error_dict["type"][0]
     assert model.Session.query(model.Package).count() == before
-    trusted = _source(sysadmin, catalogue.url, own["id"], config='{"trusted_open_data": true}')
+    with pytest.raises(toolkit.ValidationError) as refused:  # without its datasets' levels
+        _source(sysadmin, catalogue.url, own["id"], config='{"trusted_open_data": true}')
+    assert "integrity_level" in refused.value.error_dict["config"][0]
+    trusted = _source(sysadmin, catalogue.url, own["id"], config=TRUSTED)
     assert model.Package.get(trusted["id"]).private is True
     with pytest.raises(toolkit.ValidationError):
         helpers.call_action("harvest_source_patch", {"user": admin["name"]}, id=trusted["id"], title="Annan")
@@ -383,3 +391,40 @@ def test_the_entryscape_catalogue_is_harvested_with_its_identity_series_and_serv
         lost = losses.statements(original, ref) - losses.statements(served, ref)
         assert not lost, [losses.describe(original, path, value) for path, value in lost]
     assert (URIRef(api), DCAT.servesDataset, URIRef(air)) in served
+
+
+def test_a_trusted_sources_datasets_are_published_and_the_history_says_why(city, catalogue, queues):
+    """A sysadmin marks the source trusted (giving the datasets' integrity
+    and availability levels): its new datasets are classified at
+    confidentiality 0, their checklist confirmed in the sysadmin's name with
+    the source named, and published, each through the rule; one the rule
+    refuses (no licence) stays private and its reason is on the job page."""
+    from ckanext.gbgopendata.logic.harvest_sources import source_config
+
+    organization, own, sysadmin = city
+    catalogue.document = _document(
+        _dataset(1, "Parkeringsplatser", "https://example.org/parkering.csv"),
+        _dataset(2, "Laddstolpar", "https://example.org/laddstolpar.csv").replace(
+            "    dct:license <http://creativecommons.org/licenses/by/4.0/> .", "    ."),
+    )
+    source = _source(sysadmin, catalogue.url, own["id"], config=TRUSTED)
+    from ckanext.harvest.model import HarvestSource
+
+    config = source_config(HarvestSource.get(source["id"]).config)
+    assert config["trusted_by"] == model.User.get(sysadmin["name"]).id  # the server's, not the request's
+    job = _run(queues, sysadmin, source)
+    datasets = _harvested(source)
+    published = datasets["https://example.org/dataset/1"]
+    assert published["private"] is False
+    assert (published["confidentiality_level"], published["integrity_level"], published["availability_level"]) == (
+        "0", "1", "2")
+    shown = helpers.call_action("gbg_checklist_show", {"user": sysadmin["name"]}, id=published["id"])
+    comments = json.dumps(shown, ensure_ascii=False)
+    assert "betrodda källan" in comments and "Stadens katalog" in comments
+    refused = datasets["https://example.org/dataset/2"]
+    assert refused["private"] is True and refused["license_id"] == ""
+    from ckanext.harvest.model import HarvestObjectError
+
+    errors = " ".join(e.message for e in model.Session.query(HarvestObjectError))
+    assert "Inte publicerad från den betrodda källan" in errors and "license_id" in errors, errors
+    assert job["stats"]["added"] == 2

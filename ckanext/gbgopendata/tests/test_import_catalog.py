@@ -306,3 +306,20 @@ def test_every_form_dcat_ap_se_allows_comes_in_and_only_a_time_of_day_is_not_kep
     assert result.exit_code == 0 and _actions(result.output) == ["skapad"], result.output
     not_kept = [line.strip() for line in result.output.splitlines() if "inte bevarat" in line]
     assert not_kept == ["inte bevarat: dcterms:issued: 2020-01-01T08:00:00^^http://www.w3.org/2001/XMLSchema#dateTime"]
+
+
+def test_a_node_without_a_publisher_goes_to_the_default_organisation(city, tmp_path, cli):
+    """DIGG's recommended example's data service names no publisher: refused
+    by name, then brought in with --default-organization, and the
+    distribution that names it keeps its access service."""
+    organization, _ = city
+    text = DOCUMENT.read_text("utf-8").replace(
+        "    dcterms:publisher <https://goteborg.entryscape.net/store/6/resource/2> ;\n"
+        "    dcat:endpointURL", "    dcat:endpointURL")
+    refused = _import(cli, tmp_path, "--dry-run", text=text)
+    assert "skulle vägras" in _actions(refused.output) and "--default-organization" in refused.output
+    result = _import(cli, tmp_path, "--default-organization", organization["name"], text=text)
+    assert result.exit_code == 0 and _actions(result.output) == ["skapad"] * 5, result.output
+    api = _stored(API)
+    assert api["owner_org"] == organization["id"]
+    assert next(r for r in _stored(AIR)["resources"] if r["url"].endswith("/api"))["access_service"] == api["id"]
