@@ -92,25 +92,7 @@ class Parser:
 
     def dataset(self, ref) -> dict[str, Any]:
         g = self.g
-        data: dict[str, Any] = {}
-        # Its identity in the source catalogue, written back unchanged.
-        if isinstance(ref, URIRef):
-            data["uri"] = str(ref)
-        identifier = self.value(ref, DCTERMS.identifier)
-        if identifier:
-            data["identifier"] = identifier
-        title, notes = self.texts(ref, DCTERMS.title), self.texts(ref, DCTERMS.description)
-        if title:
-            data["title_translated"] = title
-        if notes:
-            data["notes_translated"] = notes
-        tags: dict[str, list[str]] = {}
-        for keyword in g.objects(ref, DCAT.keyword):
-            if isinstance(keyword, Literal) and str(keyword).strip():
-                lang = (keyword.language or DEFAULT_LANGUAGE).split("-")[0].lower()
-                tags.setdefault(lang, []).append(str(keyword).strip())
-        if tags:
-            data["tags_translated"] = {lang: sorted(words) for lang, words in tags.items()}
+        data = self.described(ref)
         for key, predicate in (("theme", DCAT.theme), ("language", DCTERMS.language),
                                ("conforms_to", DCTERMS.conformsTo), ("documentation", FOAF.page),
                                ("hvd_category", DCATAP.hvdCategory),
@@ -153,14 +135,6 @@ class Parser:
             places.append(entry)
         if places:
             data["spatial_coverage"] = places
-        contacts = [self.contact(node) for node in g.objects(ref, DCAT.contactPoint)]
-        contacts = sorted((c for c in contacts if c), key=lambda c: (c.get("email", ""), c.get("name", "")))
-        if contacts:
-            data["contact"] = contacts
-        organisation = self.organisation(ref)
-        if organisation:
-            data["owner_org"] = organisation
-
         resources = [self.distribution(node) for node in g.objects(ref, DCAT.distribution)]
         resources.sort(key=lambda r: (r.get("url") or "", r.get("format") or ""))
         # The dataset's licence: given on the dataset (not DCAT-AP-SE's place
@@ -182,6 +156,39 @@ class Parser:
         from ckanext.gbgopendata.dcat import series
 
         return series.parse(g, ref, data)  # a dcat:DatasetSeries, a dataset's dcat:inSeries
+
+    def described(self, ref) -> dict[str, Any]:
+        """What a dataset, a series and a data service are described by
+        alike (dcat:Resource): its identity in the source catalogue (written
+        back unchanged), title, description, keywords, contact points and
+        the organisation of its publisher."""
+        g = self.g
+        data: dict[str, Any] = {}
+        if isinstance(ref, URIRef):
+            data["uri"] = str(ref)
+        identifier = self.value(ref, DCTERMS.identifier)
+        if identifier:
+            data["identifier"] = identifier
+        title, notes = self.texts(ref, DCTERMS.title), self.texts(ref, DCTERMS.description)
+        if title:
+            data["title_translated"] = title
+        if notes:
+            data["notes_translated"] = notes
+        tags: dict[str, list[str]] = {}
+        for keyword in g.objects(ref, DCAT.keyword):
+            if isinstance(keyword, Literal) and str(keyword).strip():
+                lang = (keyword.language or DEFAULT_LANGUAGE).split("-")[0].lower()
+                tags.setdefault(lang, []).append(str(keyword).strip())
+        if tags:
+            data["tags_translated"] = {lang: sorted(words) for lang, words in tags.items()}
+        contacts = [self.contact(node) for node in g.objects(ref, DCAT.contactPoint)]
+        contacts = sorted((c for c in contacts if c), key=lambda c: (c.get("email", ""), c.get("name", "")))
+        if contacts:
+            data["contact"] = contacts
+        organisation = self.organisation(ref)
+        if organisation:
+            data["owner_org"] = organisation
+        return data
 
     def contact(self, node) -> dict[str, str]:
         g = self.g

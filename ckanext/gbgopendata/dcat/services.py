@@ -232,26 +232,10 @@ def parse_service(parser: Any, ref: Any) -> dict[str, Any]:
     readers of texts, URIs, contacts and publishers). Datasets it serves
     and that are this catalogue's are named by id, others by URI."""
     g = parser.g
-    data: dict[str, Any] = {"type": SERVICE_TYPE}
-    if isinstance(ref, URIRef):  # its identity in the source, as a dataset's (parsing.py)
-        data["uri"] = str(ref)
-    identifier = parser.value(ref, DCTERMS.identifier)
-    if identifier:
-        data["identifier"] = identifier
-    for key, predicate in (("title_translated", DCTERMS.title), ("notes_translated", DCTERMS.description)):
-        texts = parser.texts(ref, predicate)
-        if texts:
-            data[key] = texts
+    data: dict[str, Any] = {"type": SERVICE_TYPE, **parser.described(ref)}
     endpoint = parser.uri(ref, DCAT.endpointURL)
     if endpoint:
         data["endpoint_url"] = endpoint
-    tags: dict[str, list[str]] = {}
-    for keyword in g.objects(ref, DCAT.keyword):
-        if isinstance(keyword, Literal) and str(keyword).strip():
-            lang = (keyword.language or "sv").split("-")[0].lower()
-            tags.setdefault(lang, []).append(str(keyword).strip())
-    if tags:
-        data["tags_translated"] = {lang: sorted(words) for lang, words in tags.items()}
     for key, predicate in (("endpoint_description", DCAT.endpointDescription), ("conforms_to", DCTERMS.conformsTo),
                            ("documentation", FOAF.page), ("hvd_category", DCATAP.hvdCategory),
                            ("applicable_legislation", DCATAP.applicableLegislation)):
@@ -263,13 +247,6 @@ def parse_service(parser: Any, ref: Any) -> dict[str, Any]:
         data["access_rights"] = access_rights
     # No licence stays no licence, as for a dataset (never the portal's default).
     data["license_id"] = licenses.canonical_license_id(parser.value(ref, DCTERMS.license)) or ""
-    contacts = [parser.contact(node) for node in g.objects(ref, DCAT.contactPoint)]
-    contacts = sorted((c for c in contacts if c), key=lambda c: (c.get("email", ""), c.get("name", "")))
-    if contacts:
-        data["contact"] = contacts
-    organisation = parser.organisation(ref)
-    if organisation:
-        data["owner_org"] = organisation
     served = sorted(_id_from(str(o), "dataset") for o in g.objects(ref, DCAT.servesDataset) if isinstance(o, URIRef))
     if served:
         data["serves_dataset"] = served

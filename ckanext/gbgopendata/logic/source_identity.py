@@ -14,8 +14,6 @@ brought in.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from ckan import model
 from ckan.lib.navl.dictization_functions import StopOnError, missing
 from ckan.plugins import toolkit
