@@ -19,7 +19,7 @@ import json
 import re
 from typing import Any, Iterable
 
-from rdflib import Literal, Namespace, URIRef
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS
 
 from ckanext.dcat.utils import catalog_uri, dataset_uri, resource_uri
@@ -93,26 +93,11 @@ def graph_from_service(profile: Any, service_dict: dict[str, Any], ref: URIRef) 
     links, licences and agents (`profile.g` is the graph)."""
     g = profile.g
     g.add((ref, RDF.type, DCAT.DataService))
-    profile._texts(ref, DCTERMS.title, service_dict.get("title_translated") or service_dict.get("title"))
-    profile._texts(ref, DCTERMS.description, service_dict.get("notes_translated") or service_dict.get("notes"))
-    identifier = service_dict.get("identifier") or service_dict.get("id")  # as a dataset's (the profile)
-    if identifier:
-        g.add((ref, DCTERMS.identifier, Literal(identifier)))
+    profile._described(service_dict, ref)  # title, description, identifier, keywords, agents, contacts
     if service_dict.get("endpoint_url"):
         agents.add_link(g, ref, DCAT.endpointURL, service_dict["endpoint_url"], RDFS.Resource)
     # DCAT-AP's range: rdfs:Resource, typed so that it validates as harvested
     profile._uris(ref, DCAT.endpointDescription, _list(service_dict.get("endpoint_description")), RDFS.Resource)
-    tags = service_dict.get("tags_translated")
-    if isinstance(tags, dict):
-        for lang, keywords in tags.items():
-            for keyword in _list(keywords):
-                g.add((ref, DCAT.keyword, Literal(keyword, lang=lang)))
-    profile._agents(service_dict, ref)
-    for contact in service_dict.get("contact") or []:
-        if isinstance(contact, dict):
-            node = agents.add_contact(g, contact)
-            if node is not None:
-                g.add((ref, DCAT.contactPoint, node))
     licence = licenses.get_license(service_dict.get("license_id") or "")
     if licence is not None:
         profile._licence(ref, licence.url)

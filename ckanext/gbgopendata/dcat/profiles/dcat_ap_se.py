@@ -167,27 +167,8 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
             return services.graph_from_service(self, dataset_dict, dataset_ref)
         ref = dataset_ref
         g.add((ref, RDF.type, DCAT.Dataset))
-        self._texts(ref, DCTERMS.title, dataset_dict.get("title_translated") or dataset_dict.get("title"))
-        self._texts(ref, DCTERMS.description, dataset_dict.get("notes_translated") or dataset_dict.get("notes"))
-        # DIGG de-duplicates across catalogues on the identifier: the one of
-        # the catalogue a dataset came from, else its UUID here.
-        identifier = dataset_dict.get("identifier") or dataset_dict.get("id")
-        if identifier:
-            g.add((ref, DCTERMS.identifier, Literal(identifier)))
-
-        tags = dataset_dict.get("tags_translated")
-        if isinstance(tags, dict):
-            for lang, keywords in tags.items():
-                for keyword in _list(keywords):
-                    g.add((ref, DCAT.keyword, Literal(keyword, lang=lang)))
+        self._described(dataset_dict, ref)
         self._uris(ref, DCAT.theme, _list(dataset_dict.get("theme")))
-
-        self._agents(dataset_dict, ref)
-        for contact in dataset_dict.get("contact") or []:
-            if isinstance(contact, dict):
-                node = agents.add_contact(g, contact)
-                if node is not None:
-                    g.add((ref, DCAT.contactPoint, node))
 
         for key, predicate in (("access_rights", DCTERMS.accessRights), ("frequency", DCTERMS.accrualPeriodicity)):
             if dataset_dict.get(key):
@@ -234,6 +215,31 @@ class DcatApSeProfile(EuropeanDCATAP3Profile):
         for resource_dict in dataset_dict.get("resources") or []:
             self._distribution(dataset_dict, ref, resource_dict, hvd)
         series.describe(self, dataset_dict, ref)  # dcat:DatasetSeries, dcat:inSeries
+
+    def _described(self, package_dict, ref) -> None:
+        """What a dataset, a series and a data service are described by
+        alike (the writing twin of parsing.Parser.described): title,
+        description, identifier, keywords, publisher and creator, contact
+        points."""
+        g = self.g
+        self._texts(ref, DCTERMS.title, package_dict.get("title_translated") or package_dict.get("title"))
+        self._texts(ref, DCTERMS.description, package_dict.get("notes_translated") or package_dict.get("notes"))
+        # DIGG de-duplicates across catalogues on the identifier: the one of
+        # the catalogue a package came from, else its UUID here.
+        identifier = package_dict.get("identifier") or package_dict.get("id")
+        if identifier:
+            g.add((ref, DCTERMS.identifier, Literal(identifier)))
+        tags = package_dict.get("tags_translated")
+        if isinstance(tags, dict):
+            for lang, keywords in tags.items():
+                for keyword in _list(keywords):
+                    g.add((ref, DCAT.keyword, Literal(keyword, lang=lang)))
+        self._agents(package_dict, ref)
+        for contact in package_dict.get("contact") or []:
+            if isinstance(contact, dict):
+                node = agents.add_contact(g, contact)
+                if node is not None:
+                    g.add((ref, DCAT.contactPoint, node))
 
     def _agents(self, dataset_dict, ref) -> None:
         organisation = publishers.dataset_organization(dataset_dict)
