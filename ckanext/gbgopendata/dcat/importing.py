@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF
+from rdflib.namespace import DCAT, RDF
 
 from ckan.plugins import toolkit
 
@@ -174,30 +174,29 @@ def organization_map(entries: Iterable[str]) -> dict[str, str]:
             pairs.append((key.strip(), value.strip()))
         else:
             raise DocumentError(toolkit._("{entry} is neither KEY=ORGANISATION nor a file").format(entry=entry))
-    organisations = publishers.organizations()
-    by_name = {o.get("name"): o["id"] for o in organisations.values()}
     mapping = {}
     for key, value in pairs:
-        organisation_id = value if value in organisations else by_name.get(value)
-        if organisation_id is None:
-            raise DocumentError(toolkit._("No organisation {name} in the portal").format(name=value))
         digits = re.sub(r"\D", "", key)
-        mapping[digits if len(digits) == 10 and not key.startswith("http") else key] = organisation_id
+        mapping[digits if len(digits) == 10 and not key.startswith("http") else key] = _organisation_id(value)
     return mapping
+
+
+def _organisation_id(name_or_id: str) -> str:
+    """The id of the portal's organisation named or identified so."""
+    organisations = publishers.organizations()
+    if name_or_id in organisations:
+        return name_or_id
+    found = next((o["id"] for o in organisations.values() if o.get("name") == name_or_id), None)
+    if found is None:
+        raise DocumentError(toolkit._("No organisation {name} in the portal").format(name=name_or_id))
+    return found
 
 
 def with_default(mapping: dict[str, str], organisation: str | None) -> dict[str, str]:
     """The map with the organisation for a publisher it does not name (or none)."""
     if not organisation:
         return mapping
-    organisations = publishers.organizations()
-    by_name = {o.get("name"): o["id"] for o in organisations.values()}
-    organisation_id = organisation if organisation in organisations else by_name.get(organisation)
-    if organisation_id is None:
-        raise DocumentError(toolkit._("No organisation {name} in the portal").format(name=organisation))
-    mapping = dict(mapping)
-    mapping[DEFAULT_ORGANISATION] = organisation_id
-    return mapping
+    return {**mapping, DEFAULT_ORGANISATION: _organisation_id(organisation)}
 
 
 # --- planning ---------------------------------------------------------------------------
@@ -260,18 +259,6 @@ def _merged(parsed: dict[str, Any], existing: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _publisher_keys(graph: Graph, ref) -> tuple[str | None, list[str]]:
-    publisher = graph.value(ref, DCTERMS.publisher)
-    if publisher is None:
-        return None, []
-    keys = [str(publisher)]
-    match = re.search(r"SE(\d{10})", str(publisher))
-    orgnr = match.group(1) if match else re.sub(r"\D", "", str(graph.value(publisher, DCTERMS.identifier) or ""))
-    if len(orgnr) == 10:
-        keys.append(orgnr)
-    return str(publisher), keys
-
-
 def _title(parsed: dict[str, Any]) -> str:
     titles = parsed.get("title_translated") or {}
     return titles.get("sv") or titles.get("en") or next(iter(titles.values()), "") or "–"
@@ -330,7 +317,8 @@ def plan(graph: Graph, mapping: dict[str, str], context: dict[str, Any], refs: l
     for ref in refs:
         parsed = _parse(parser, graph, ref)
         outcome = Outcome(CREATE, _title(parsed), parsed.get("identifier"), parsed.get("uri"), ref=ref)
-        publisher, keys = _publisher_keys(graph, ref)
+        publisher, orgnr = parser.publisher(ref)
+        keys = [key for key in (publisher, orgnr) if key]
         organisation = next((mapping[key] for key in keys if key in mapping), None) or parsed.get(
             "owner_org") or mapping.get(DEFAULT_ORGANISATION)
         if organisation is None:

@@ -217,15 +217,21 @@ class Parser:
             contact["kind"] = "Individual" if (node, RDF.type, VCARD.Individual) in g else "Organization"
         return contact
 
+    def publisher(self, ref) -> tuple[str | None, str | None]:
+        """The publisher's URI and its orgnr (from a dataportal.se/organisation/SE…
+        URI, else the publisher's dct:identifier), each None when not given."""
+        publisher = self.g.value(ref, DCTERMS.publisher)
+        if publisher is None:
+            return None, None
+        match = _ORGNR.match(str(publisher))
+        orgnr = match.group(1) if match else re.sub(r"\D", "", self.value(publisher, DCTERMS.identifier) or "")
+        return str(publisher), orgnr if len(orgnr) == 10 else None
+
     def organisation(self, ref) -> str | None:
         """The organisation of the publisher's orgnr: the creator's when it is
         one of ours with that orgnr, else the first (by name) carrying it."""
-        publisher = self.g.value(ref, DCTERMS.publisher)
-        if publisher is None:
-            return None
-        match = _ORGNR.match(str(publisher))
-        orgnr = match.group(1) if match else re.sub(r"\D", "", self.value(publisher, DCTERMS.identifier) or "")
-        if len(orgnr) != 10:
+        _, orgnr = self.publisher(ref)
+        if orgnr is None:
             return None
         candidates = sorted((o for o in publishers.organizations().values() if o.get("orgnr") == orgnr),
                             key=lambda o: o.get("name") or "")
