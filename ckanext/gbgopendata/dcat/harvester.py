@@ -199,18 +199,14 @@ def links(dataset: dict[str, Any]) -> dict[str, Any]:
 
 def _link_values(dataset: dict[str, Any]) -> tuple:
     """What a package links to, as stored."""
+    from ckanext.gbgopendata.dcat import services
+
     return (
         dataset.get("in_series") or None,
-        sorted(services_list(dataset.get("serves_dataset"))),
+        sorted(services._list(dataset.get("serves_dataset"))),
         sorted((r.get("uri") or r.get("url") or "", r.get("access_service") or "")
                for r in dataset.get("resources") or [] if isinstance(r, dict)),
     )
-
-
-def services_list(value: Any) -> list[str]:
-    from ckanext.gbgopendata.dcat import services
-
-    return services._list(value)
 
 
 def _links_as_stored(dataset: dict[str, Any], package_id: str) -> bool:
