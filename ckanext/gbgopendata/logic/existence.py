@@ -187,6 +187,17 @@ def _dataset_of(kind: str, identifier: str) -> tuple[bool, model.Package | None]
     return True, model.Package.get(activity.object_id) if is_of_a_dataset else None
 
 
+def known_package(context: dict, reference: str) -> model.Package | None:
+    """The active package `reference` names (id or name) that the caller may
+    know of; None for a missing, deleted or hidden one alike, so a link
+    validator (a series, a data service, a served dataset) answers a hidden
+    package in a missing one's words."""
+    pkg = _dataset_named(reference)
+    if pkg is None or pkg.state != "active":
+        return None
+    return pkg if may_know_dataset(context, pkg) else None
+
+
 def _dataset_named(reference: str) -> model.Package | None:
     """The dataset whose id, or else whose name, is `reference`, in one
     statement (Package.get sends two for a name); none when this session

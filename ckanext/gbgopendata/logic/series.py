@@ -52,12 +52,6 @@ def member_ids(series_id: str, *, excluding: str | None = None) -> list[str]:
     return [row[0] for row in model.Session.execute(query.order_by(package.c.name))]
 
 
-def _series_named(reference: str) -> model.Package | None:
-    from ckanext.gbgopendata.logic import existence
-
-    return existence._dataset_named(reference)
-
-
 def _lock(series_id: str) -> None:
     model.Session.execute(
         sa.select(model.package_table.c.id).where(model.package_table.c.id == series_id).with_for_update()
@@ -80,9 +74,9 @@ def gbgopendata_in_series(key, data, errors, context):
     if dataset_types.is_series({"type": data.get(("type",))}):
         errors[key].append(_("A dataset series cannot be in a dataset series"))
         raise StopOnError
-    pkg = _series_named(value.strip())
+    pkg = existence.known_package(context, value.strip())
     # A hidden series (or dataset) is refused in the words of a missing one.
-    if pkg is None or pkg.state != "active" or not existence.may_know_dataset(context, pkg):
+    if pkg is None:
         errors[key].append(_("No dataset series {series} exists").format(series=repr(value.strip()[:100])))
         raise StopOnError
     if pkg.type != dataset_types.SERIES_TYPE:

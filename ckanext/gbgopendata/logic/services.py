@@ -30,15 +30,6 @@ from ckanext.gbgopendata.logic.validators import HVD_LEGISLATION, _as_list, _dro
 SERVICE_TYPE = dataset_types.SERVICE_TYPE
 
 
-def _package(context: dict, reference: str) -> model.Package | None:
-    """The active package `reference` names (id or name) that the writer may
-    see; None for a missing, deleted or hidden one alike."""
-    pkg = existence._dataset_named(reference)
-    if pkg is None or pkg.state != "active":
-        return None
-    return pkg if existence.may_know_dataset(context, pkg) else None
-
-
 @validator
 @scheming_validator
 def gbgopendata_served_datasets(field: dict, schema: dict) -> Callable:
@@ -53,7 +44,7 @@ def gbgopendata_served_datasets(field: dict, schema: dict) -> Callable:
             return
         ids: list[str] = []
         for value in values:
-            pkg = _package(context, value)
+            pkg = existence.known_package(context, value)
             if pkg is None or pkg.type == SERVICE_TYPE:
                 errors[key].append(
                     _("{value} is no dataset of the catalogue that you may see").format(value=_shown(value))
@@ -74,7 +65,7 @@ def gbgopendata_access_service(value: Any, context: dict) -> Any:
     see; stored as its id."""
     if value is missing or value is None or value == "":
         return value
-    pkg = _package(context, value)
+    pkg = existence.known_package(context, value)
     if pkg is None or pkg.type != SERVICE_TYPE:
         raise Invalid(_("{value} is no data service of the catalogue that you may see").format(value=_shown(value)))
     return pkg.id
