@@ -174,7 +174,10 @@ def automatic_missing(check: str, dataset: Mapping[str, Any], facts: Facts, orga
             return []
         return automatic.quality_check(facts.quality, facts.rules.quality_min_rating)
     found = automatic.CHECKS[check](dataset, facts.organization if organization is None else organization)
-    return rule.applicable_missing(dataset, found)
+    found = rule.applicable_missing(dataset, found)
+    if check == automatic.MANDATORY_METADATA_CHECK and rule.is_data_service(dataset):
+        found += _missing(rule.data_service_blockers(dataset))  # its endpoint, in place of distributions
+    return found
 
 
 def _checklist_state(dataset: Mapping[str, Any], facts: Facts) -> checklist.State:

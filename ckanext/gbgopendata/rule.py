@@ -239,9 +239,11 @@ def data_service_blockers(dataset: Mapping[str, Any]) -> list[PublicationBlocker
 def applicable_missing(dataset: Mapping[str, Any], missing: list) -> list:
     """What of a checklist item's `missing` (automatic.Missing) a dataset of
     its type can be asked for: the one place the checklist is adapted by
-    type. A series has no distributions, so what an item asks of
-    distributions (field `resources`) is not asked of it."""
-    if dataset_types.is_series(dataset):
+    type. A series and a data service have no distributions, so what an
+    item asks of distributions (field `resources`) is not asked of them (a
+    data service's mandatory properties ask for its endpoint instead:
+    `data_service_blockers`, which the assessment adds)."""
+    if dataset_types.is_series(dataset) or is_data_service(dataset):
         return [entry for entry in missing if entry.field != "resources"]
     return missing
 

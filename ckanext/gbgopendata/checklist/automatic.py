@@ -16,7 +16,6 @@ from typing import Any, Callable, Mapping
 from ckanext.gbgopendata import languages, messages
 from ckanext.gbgopendata.dcat import formats
 from ckanext.gbgopendata.messages import N_
-from ckanext.gbgopendata import rule
 from ckanext.gbgopendata.rule import resource_name
 
 
@@ -59,9 +58,6 @@ def mandatory_metadata_check(dataset: Mapping[str, Any], organization: Mapping[s
                 N_("The publisher is missing: the dataset belongs to no organisation with an organisation number."),
             )
         )
-    if rule.is_data_service(dataset):
-        # a data service is reached at its endpoint: it has no distributions
-        return missing + [Missing(blocker.field, blocker.reason) for blocker in rule.data_service_blockers(dataset)]
     resources = _resources(dataset)
     if not resources:
         missing.append(Missing("resources", N_("The dataset has no distribution.")))
@@ -104,8 +100,6 @@ def bilingual_text_check(dataset: Mapping[str, Any], organization: Mapping[str, 
 
 
 def open_format_check(dataset: Mapping[str, Any], organization: Mapping[str, Any]) -> list[Missing]:
-    if rule.is_data_service(dataset):
-        return []  # no distributions: the datasets it serves have their own formats
     if any(formats.is_open_machine_readable(resource.get("format")) for resource in _resources(dataset)):
         return []
     return [
@@ -155,8 +149,9 @@ def quality_check(ratings: Mapping[str, str], minimum: str = DEFAULT_MIN_RATING)
     ]
 
 
+MANDATORY_METADATA_CHECK = "mandatory_metadata"
 CHECKS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], list[Missing]]] = {
-    "mandatory_metadata": mandatory_metadata_check,
+    MANDATORY_METADATA_CHECK: mandatory_metadata_check,
     "contact_email": contact_email_check,
     "bilingual_text": bilingual_text_check,
     "open_format": open_format_check,

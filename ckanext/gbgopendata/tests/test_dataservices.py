@@ -498,23 +498,27 @@ def test_every_service_page_answers_a_hidden_service_as_a_missing_one(world, app
 
 
 def test_a_services_checklist_asks_for_its_endpoint_not_for_distributions():
-    """rule.is_data_service: the conditions on distributions do not apply
-    to a service; its endpoint URL is asked instead, in sv and en."""
+    """rule.applicable_missing: the conditions on distributions do not apply
+    to a service; its endpoint URL is asked instead, in sv and en (the
+    assessment's automatic items, as the checklist asks them)."""
     from ckanext.gbgopendata import assessment, messages
-    from ckanext.gbgopendata.checklist import automatic
 
     organisation = {"orgnr": "2120001355"}
+
+    def asked(check, dataset):
+        return assessment.automatic_missing(check, dataset, None, organisation)
+
     service = assessment.shape({"type": "dataservice", "title": "API", "notes": "Om API:t", "endpoint_url": ENDPOINT})
-    assert automatic.mandatory_metadata_check(service, organisation) == []
-    assert automatic.open_format_check(service, organisation) == []
-    missing = automatic.mandatory_metadata_check(dict(service, endpoint_url=None), organisation)
+    assert asked("mandatory_metadata", service) == []
+    assert asked("open_format", service) == []
+    missing = asked("mandatory_metadata", dict(service, endpoint_url=None))
     assert [m.field for m in missing] == ["endpoint_url"]
     assert messages.render(missing[0].reason, "sv") == "Datatjänsten saknar ändpunkt."
     assert messages.render(missing[0].reason, "en") == "The data service has no endpoint URL."
     # a dataset still needs its distributions
     dataset = assessment.shape({"type": "dataset", "title": "Data", "notes": "Om datan"})
-    assert [m.field for m in automatic.mandatory_metadata_check(dataset, organisation)] == ["resources"]
-    assert [m.field for m in automatic.open_format_check(dataset, organisation)] == ["resources"]
+    assert [m.field for m in asked("mandatory_metadata", dataset)] == ["resources"]
+    assert [m.field for m in asked("open_format", dataset)] == ["resources"]
 
 
 def test_the_resource_form_keeps_a_service_of_another_organisation(app, served):
