@@ -32,14 +32,30 @@ def test_no_page_requests_anything_from_another_host(live_server, browser):
         "package_create", context={"user": editor["name"]}, name="parkeringsplatser",
         owner_org=organization["id"], private=False, **complete_metadata(),
     )
+    # A dataset series and a data service (their own pages and forms).
+    levels = {"confidentiality_level": "0", "integrity_level": "1", "availability_level": "1"}
+    series = ckan_helpers.call_action(
+        "package_create", context={"user": editor["name"]}, type="dataset_series", name="luftkvalitet-per-ar",
+        owner_org=organization["id"], private=False, license_id="CC0-1.0",
+        title_translated={"sv": "Luftkvalitet per år", "en": "Air quality by year"},
+        notes_translated={"sv": "Årliga mätningar.", "en": "Yearly measurements."}, **levels)
+    service = ckan_helpers.call_action(
+        "package_create", context={"user": editor["name"]}, type="dataservice", name="luftkvalitets-api",
+        owner_org=organization["id"], private=False, license_id="CC0-1.0", endpoint_url="https://goteborg.se/api",
+        title_translated={"sv": "Luftkvalitets-API", "en": "Air quality API"},
+        notes_translated={"sv": "Mätvärden.", "en": "Readings."}, **levels)
     public_pages = ["/", "/dataset/", f"/dataset/{dataset['name']}", f"/organization/{organization['name']}",
-                    f"/user/{editor['name']}"]
+                    f"/user/{editor['name']}", f"/dataset_series/{series['name']}", f"/dataservice/{service['name']}"]
     editor_pages = public_pages + [
         "/dashboard/datasets", f"/dataset/edit/{dataset['name']}", f"/dataset/{dataset['name']}/checklist",
-        f"/organization/{organization['name']}/publicering", "/dataset/new",
+        f"/organization/{organization['name']}/publicering", "/dataset/new", "/dataset_series/new",
+        "/dataservice/new", f"/dataservice/edit/{service['name']}",
     ]
     admin = organization_member(organization, "admin", password=PASSWORD, image_url="", fullname="Erik Ägare")
     admin_pages = [f"/organization/{organization['name']}/kvalitet", f"/organization/{organization['name']}/kvalitet?scope=all"]
+    # ckanext-harvest's pages, a sysadmin's only.
+    sysadmin = factories.Sysadmin(password=PASSWORD, image_url="")
+    sysadmin_pages = ["/harvest", "/harvest/new"]
     found: dict[str, list[str]] = {}
 
     def visit(who: str, paths: list[str]) -> None:
@@ -54,6 +70,9 @@ def test_no_page_requests_anything_from_another_host(live_server, browser):
     browser.logout()
     browser.login(admin["name"], PASSWORD)
     visit("admin", admin_pages)
+    browser.logout()
+    browser.login(sysadmin["name"], PASSWORD)
+    visit("sysadmin", sysadmin_pages)
 
     assert {page: urls for page, urls in found.items() if urls} == {}
 
